@@ -1,0 +1,116 @@
+using static Repro.Torch.Native.LibTorch;
+using static Repro.Torch.Native.NativeCheck;
+
+namespace Repro.Torch.NN;
+
+/// <summary>How a loss reduces over elements (values of at::Reduction).</summary>
+public enum Reduction
+{
+    None = 0,
+    Mean = 1,
+    Sum = 2,
+}
+
+/// <summary>Stateless network functions, as <c>torch.nn.functional</c> (import as <c>F</c>).</summary>
+public static unsafe class functional
+{
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor? bias = null, long stride = 1, long padding = 0,
+        long dilation = 1, long groups = 1)
+    {
+        long* s = stackalloc long[] { stride, stride };
+        long* p = stackalloc long[] { padding, padding };
+        long* d = stackalloc long[] { dilation, dilation };
+        return Wrap(rt_conv2d(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero, s, p, d, groups));
+    }
+
+    public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null) =>
+        Wrap(rt_linear(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero));
+
+    /// <summary>
+    /// Batch normalisation over N, H, W per channel. In training mode the batch statistics normalise and the
+    /// running statistics (if given) move by momentum, in place; in eval mode the running statistics normalise.
+    /// </summary>
+    public static Tensor batch_norm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null,
+        Tensor? bias = null, bool training = false, double momentum = 0.1, double eps = 1e-5) =>
+        Wrap(rt_batch_norm(input.Handle, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero,
+            runningMean?.Handle ?? IntPtr.Zero, runningVar?.Handle ?? IntPtr.Zero, training ? 1 : 0, momentum, eps));
+
+    public static Tensor leaky_relu(Tensor input, double negativeSlope = 0.01) => Wrap(rt_leaky_relu(input.Handle, negativeSlope));
+
+    public static Tensor relu(Tensor input) => input.relu();
+
+    public static Tensor sigmoid(Tensor input) => input.sigmoid();
+
+    public static Tensor softmax(Tensor input, long dim) => Wrap(rt_softmax(input.Handle, dim));
+
+    public static Tensor log_softmax(Tensor input, long dim) => Wrap(rt_log_softmax(input.Handle, dim));
+
+    public static Tensor max_pool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0)
+    {
+        long* k = stackalloc long[] { kernelSize, kernelSize };
+        var st = stride ?? kernelSize;
+        long* s = stackalloc long[] { st, st };
+        long* p = stackalloc long[] { padding, padding };
+        return Wrap(rt_max_pool2d(input.Handle, k, s, p));
+    }
+
+    public static Tensor adaptive_avg_pool2d(Tensor input, long outputHeight, long outputWidth)
+    {
+        long* o = stackalloc long[] { outputHeight, outputWidth };
+        return Wrap(rt_adaptive_avg_pool2d(input.Handle, o));
+    }
+
+    /// <summary>Nearest-neighbour resize of N×C×H×W to an explicit size.</summary>
+    public static Tensor interpolate(Tensor input, long height, long width)
+    {
+        long* size = stackalloc long[] { height, width };
+        return Wrap(rt_upsample_nearest2d(input.Handle, size));
+    }
+
+    /// <summary>Nearest-neighbour resize of N×C×H×W by an integer factor (darknet's [upsample]).</summary>
+    public static Tensor interpolate(Tensor input, int scaleFactor)
+    {
+        var s = input.shape;
+        return interpolate(input, s[2] * scaleFactor, s[3] * scaleFactor);
+    }
+
+    public static Tensor interpolate_bilinear(Tensor input, long height, long width, bool alignCorners = false)
+    {
+        long* size = stackalloc long[] { height, width };
+        return Wrap(rt_upsample_bilinear2d(input.Handle, size, alignCorners ? 1 : 0));
+    }
+
+    public static Tensor binary_cross_entropy_with_logits(Tensor input, Tensor target, Tensor? weight = null,
+        Tensor? posWeight = null, Reduction reduction = Reduction.Mean) =>
+        Wrap(rt_bce_with_logits(input.Handle, target.Handle, weight?.Handle ?? IntPtr.Zero, posWeight?.Handle ?? IntPtr.Zero, (long)reduction));
+
+    public static Tensor mse_loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
+        Wrap(rt_mse_loss(input.Handle, target.Handle, (long)reduction));
+
+    /// <summary>Cross entropy of logits [N, C] against class indices [N] (int64).</summary>
+    public static Tensor cross_entropy(Tensor input, Tensor target, Tensor? weight = null,
+        Reduction reduction = Reduction.Mean, long ignoreIndex = -100) =>
+        Wrap(rt_cross_entropy(input.Handle, target.Handle, weight?.Handle ?? IntPtr.Zero, (long)reduction, ignoreIndex));
+
+    /// <summary>
+    /// Greedy non-maximum suppression (torchvision's <c>nms</c>): boxes [N, 4] as x1, y1, x2, y2 and scores [N];
+    /// returns the indices kept, highest score first. A box is dropped when its IoU with a kept one exceeds the
+    /// threshold.
+    /// </summary>
+    public static Tensor nms(Tensor boxes, Tensor scores, double iouThreshold) =>
+        Wrap(rt_nms(boxes.Handle, scores.Handle, iouThreshold));
+
+    /// <summary>
+    /// NMS within each category only (torchvision's <c>batched_nms</c>): boxes of different categories are shifted
+    /// apart by more than any box's extent, so one sweep never lets them suppress each other.
+    /// </summary>
+    public static Tensor batched_nms(Tensor boxes, Tensor scores, Tensor categories, double iouThreshold)
+    {
+        if (boxes.shape[0] == 0) return torch.empty([0], torch.int64, boxes.device);
+        using var scope = torch.NewDisposeScope();
+        using var maxCoordinate = boxes.max();
+        var offsets = (categories.to(boxes.dtype) * (maxCoordinate + 1)).unsqueeze(1);
+        var shifted = boxes + offsets;
+        return nms(shifted, scores, iouThreshold).MoveToOuterDisposeScope();
+    }
+}
