@@ -38,7 +38,8 @@ public class MemoryTests
         Steps(9000);
         var growth = Resident() - before;
         TestContext.Out.WriteLine($"resident memory growth over 9,000 steps: {growth / 1024.0 / 1024.0:F1} MiB");
-        // One leaked step's intermediates are ~20 tensors of ≥ 1 KiB: a leak would add well over 100 MiB here.
-        Assert.That(growth, Is.LessThan(16L << 20));
+        // Measured here: ~10–25 MiB of allocator and managed-heap slack with the scope; ~350 MiB when the step's
+        // intermediates are left to the garbage collector (the scope removed). The bound sits between the two.
+        Assert.That(growth, Is.LessThan(64L << 20));
     }
 }
