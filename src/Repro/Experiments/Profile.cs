@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Repro.Experiments;
+
+/// <summary>
+/// An experiment profile (experiments/profiles/NAME.json): every setting of a study run. `paper` is the real
+/// protocol on BDD100K + GTAV; `smoke` the same study on generated data at CPU scale; `ci` the smallest honest
+/// version of smoke. Values of the form ${VAR} come from the environment; a missing one is an error naming it.
+/// </summary>
+public sealed record Profile
+{
+    [JsonPropertyName("name")] public required string Name { get; init; }
+    [JsonPropertyName("description")] public string Description { get; init; } = "";
+    [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
+    [JsonPropertyName("data")] public required DataSettings Data { get; init; }
+    [JsonPropertyName("model")] public required ModelSettings Model { get; init; }
+    [JsonPropertyName("pretrain")] public required PretrainSettings Pretrain { get; init; }
+    [JsonPropertyName("training")] public required TrainingSettings Training { get; init; }
+    [JsonPropertyName("seeds")] public required int[] Seeds { get; init; }
+    [JsonPropertyName("evaluation")] public EvaluationSettings Evaluation { get; init; } = new();
+    [JsonPropertyName("analysis")] public required AnalysisSettings Analysis { get; init; }
+
+    /// <summary>Loads and checks a profile; errors name the file and the setting.</summary>
+    public static Profile Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"profile not found: {path}", path);
+        Profile? profile;
+        try
+        {
+            profile = JsonSerializer.Deserialize<Profile>(File.ReadAllText(path), new JsonSerializerOptions
+            {
+                UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+                ReadCommentHandling = JsonCommentHandling.Skip,
+            });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+        if (profile is null) throw new InvalidDataException($"{path}: empty profile");
+        var problems = profile.Problems().ToList();
+        if (problems.Count > 0) throw new InvalidDataException($"{path}: {string.Join("; ", problems)}");
+        return profile;
+    }
+
+    /// <summary>The profile of that name in experiments/profiles under the repository root.</summary>
+    public static Profile Named(string repoRoot, string name) => Load(Path.Combine(repoRoot, "experiments", "profiles", $"{name}.json"));
+
+    private IEnumerable<string> Problems()
+    {
+        if (Seeds.Length == 0) yield return "seeds: at least one";
+        if (Model.Width is <= 0 or > 4) yield return $"model.width: {Model.Width} is not in (0, 4]";
+        if (Model.InputSize % 32 != 0) yield return $"model.inputSize: {Model.InputSize} is not a multiple of 32";
+        if (Training.Batch < 1) yield return "training.batch: at least 1";
+        if (Training.LearningRate <= 0) yield return "training.lr: must be positive";
+        if (Analysis.Images < 4) yield return "analysis.images: at least 4";
+        if (Analysis.Sizes.Length == 0) yield return "analysis.sizes: at least one size";
+        if (Data.Source is not ("generated" or "paths")) yield return $"data.source: '{Data.Source}' is neither 'generated' nor 'paths'";
+    }
+
+    /// <summary>Replaces ${VAR} with the environment's value; a missing variable is an error naming it and the setting.</summary>
+    public static string Expand(string value, string setting) =>
+        Regex.Replace(value, @"\$\{(\w+)\}", m => Environment.GetEnvironmentVariable(m.Groups[1].Value) is { Length: > 0 } v
+            ? v
+            : throw new InvalidOperationException($"{setting} needs the environment variable {m.Groups[1].Value} (it is not set): {value}"));
+}
+
+public sealed record DataSettings
+{
+    /// <summary>"generated" (the embedded two-domain street scenes) or "paths" (BDD100K + GTAV on disk).</summary>
+    [JsonPropertyName("source")] public string Source { get; init; } = "generated";
+    [JsonPropertyName("real")] public GeneratedDomain? Real { get; init; }
+    [JsonPropertyName("synthetic")] public GeneratedDomain? Synthetic { get; init; }
+    [JsonPropertyName("pretrainSet")] public PretrainSet? PretrainSet { get; init; }
+    [JsonPropertyName("bdd")] public BddPaths? Bdd { get; init; }
+    [JsonPropertyName("gtav")] public string? GtavRoot { get; init; }
+    [JsonPropertyName("splitSeed")] public int SplitSeed { get; init; }
+    [JsonPropertyName("labelMap")] public string LabelMap { get; init; } = "experiments/label-map.json";
+}
+
+public sealed record GeneratedDomain(
+    [property: JsonPropertyName("count")] int Count,
+    [property: JsonPropertyName("width")] int Width,
+    [property: JsonPropertyName("height")] int Height,
+    [property: JsonPropertyName("seed")] int Seed,
+    [property: JsonPropertyName("realism")] double Realism);
+
+public sealed record PretrainSet(
+    [property: JsonPropertyName("perClass")] int PerClass,
+    [property: JsonPropertyName("size")] int Size,
+    [property: JsonPropertyName("seed")] int Seed);
+
+public sealed record BddPaths(
+    [property: JsonPropertyName("images")] string Images,
+    [property: JsonPropertyName("labels")] string Labels);
+
+public sealed record ModelSettings
+{
+    [JsonPropertyName("cfg")] public string Cfg { get; init; } = "experiments/models/yolov3.cfg";
+    [JsonPropertyName("classifierCfg")] public string ClassifierCfg { get; init; } = "experiments/models/darknet53-classifier.cfg";
+    [JsonPropertyName("width")] public double Width { get; init; } = 1.0;
+    [JsonPropertyName("inputSize")] public int InputSize { get; init; } = 416;
+    /// <summary>A darknet53.conv.74 file to start from instead of our own pre-training (paper profile).</summary>
+    [JsonPropertyName("backboneWeights")] public string? BackboneWeights { get; init; }
+}
+
+public sealed record PretrainSettings
+{
+    [JsonPropertyName("epochs")] public int Epochs { get; init; } = 10;
+    [JsonPropertyName("batch")] public int Batch { get; init; } = 32;
+    [JsonPropertyName("lr")] public double LearningRate { get; init; } = 1e-3;
+}
+
+public sealed record TrainingSettings
+{
+    [JsonPropertyName("lr")] public double LearningRate { get; init; } = 1e-4;
+    [JsonPropertyName("batch")] public int Batch { get; init; } = 8;
+    [JsonPropertyName("maxEpochs")] public int MaxEpochs { get; init; } = 100;
+    [JsonPropertyName("patience")] public int Patience { get; init; } = 10;
+    [JsonPropertyName("augment")] public bool Augment { get; init; }
+}
+
+public sealed record EvaluationSettings
+{
+    [JsonPropertyName("iou")] public double Iou { get; init; } = 0.5;
+    [JsonPropertyName("nmsIou")] public double NmsIou { get; init; } = 0.5;
+    [JsonPropertyName("confidence")] public double Confidence { get; init; } = 0.001;
+}
+
+public sealed record AnalysisSettings
+{
+    [JsonPropertyName("images")] public int Images { get; init; } = 200;
+    [JsonPropertyName("imageSeed")] public int ImageSeed { get; init; }
+    /// <summary>Input sizes of the CKA analysis; the first is the primary one the claims are judged at.</summary>
+    [JsonPropertyName("sizes")] public int[] Sizes { get; init; } = [32, 64, 128];
+    [JsonPropertyName("statisticsSizes")] public int[] StatisticsSizes { get; init; } = [416, 32];
+    [JsonPropertyName("bootstrap")] public int Bootstrap { get; init; } = 1000;
+    [JsonPropertyName("memoryBudgetGiB")] public double MemoryBudgetGiB { get; init; } = 8;
+}
