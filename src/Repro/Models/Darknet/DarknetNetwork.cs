@@ -142,7 +142,8 @@ public sealed class DarknetNetwork : Module, IDetector
         for (var i = 0; i <= last; i++)
         {
             lastUse[i] = Math.Max(lastUse[i], i);
-            foreach (var j in inputsOf[i]) lastUse[j] = Math.Max(lastUse[j], i);
+            foreach (var j in inputsOf[i])
+                if (j >= 0) lastUse[j] = Math.Max(lastUse[j], i);
         }
         var kept = new HashSet<int>(keep);
         var outputs = new Tensor?[last + 1];
