@@ -34,7 +34,7 @@ public sealed record DarknetCfg(string File, int Width, int Height, int Channels
         var cfg = this;
         if (overrides.Classes is { } classes)
         {
-            if (classes < 1) throw new ArgumentOutOfRangeException(nameof(overrides), classes, "class count must be at least 1");
+            if (classes < 1) throw new ArgumentException($"{File}: class count must be at least 1, got {classes}");
             var yolos = YoloLayers;
             if (yolos.Count > 0)
             {
@@ -55,7 +55,7 @@ public sealed record DarknetCfg(string File, int Width, int Height, int Channels
         if (overrides.Width is { } multiplier)
         {
             if (!(multiplier > 0) || !double.IsFinite(multiplier))
-                throw new ArgumentOutOfRangeException(nameof(overrides), multiplier, "width multiplier must be positive");
+                throw new ArgumentException($"{File}: width multiplier must be positive, got {multiplier}");
             for (var i = 0; i < layers.Length; i++)
                 if (layers[i] is ConvolutionalSpec conv && !IsOutputConv(i))
                     layers[i] = conv with { Filters = ScaleFilters(conv.Filters, multiplier) };
@@ -63,7 +63,7 @@ public sealed record DarknetCfg(string File, int Width, int Height, int Channels
         }
         if (overrides.Size is { } size)
         {
-            if (size < 1) throw new ArgumentOutOfRangeException(nameof(overrides), size, "input size must be positive");
+            if (size < 1) throw new ArgumentException($"{File}: input size must be positive, got {size}");
             cfg = cfg with { Width = size, Height = size };
         }
         return cfg with { Layers = layers };
