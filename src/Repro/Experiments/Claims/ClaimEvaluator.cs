@@ -114,7 +114,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
 
     private Verdict MostSimilar(ClaimSpec claim)
     {
-        var all = LayerRange.Parse("all");
+        var all = LayerSet.Parse("all");
         var pair = claim.Comparisons()[0];
         var others = AllComparisons.Where(c => c != pair).ToList();
         var margins = results.Seeds.Select(seed =>
@@ -125,7 +125,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
 
     private Verdict FrozenUnfrozenSame(ClaimSpec claim)
     {
-        var all = LayerRange.Parse("all");
+        var all = LayerSet.Parse("all");
         if (results.Seeds.Count < 2) throw claim.Error("needs two seeds to measure seed-to-seed variation");
         var comparisons = claim.Comparisons();
         double MeanOf((string A, string B) c, int seed) => Mean(results.Curve(c.A, seed, c.B, seed, size), all);
@@ -166,7 +166,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
 
     private Verdict LayerBlocks(ClaimSpec claim)
     {
-        var blocks = claim.String("blocks").Split(';').Select(b => LayerRange.Parse(b)).ToList();
+        var blocks = claim.String("blocks").Split(';').Select(b => LayerSet.Parse(b)).ToList();
         var margin = claim.Number("margin", 0);
         var matrices = results.Matrices.Where(m => m.Size == size && m.SeedA == m.SeedB).ToList();
         if (matrices.Count == 0) throw new KeyNotFoundException($"no layer × layer CKA maps at {size}×{size}");

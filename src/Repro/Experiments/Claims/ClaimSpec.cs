@@ -28,7 +28,7 @@ public sealed record ClaimSpec(
     public double Number(string name, double fallback) =>
         Check.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : fallback;
 
-    public int[] Layers(string name = "layers") => LayerRange.Parse(String(name));
+    public int[] Layers(string name = "layers") => LayerSet.Parse(String(name));
 
     /// <summary>Model pairs written "A vs B"; default: U-Real against each synthetic model.</summary>
     public IReadOnlyList<(string A, string B)> Comparisons()
