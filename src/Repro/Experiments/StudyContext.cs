@@ -1,0 +1,44 @@
+using Repro.Torch;
+
+namespace Repro.Experiments;
+
+/// <summary>Progress of long work: what, how many of how many, and a short detail (loss, rate …).</summary>
+public interface IStudyProgress
+{
+    void Report(string task, long done, long total, string detail = "");
+
+    void Log(string message);
+}
+
+/// <summary>What a stage sees: the profile, where artifacts go, the device, and a progress sink.</summary>
+public sealed class StudyContext(Profile profile, string repoRoot, IStudyProgress progress)
+{
+    public Profile Profile { get; } = profile;
+    public string RepoRoot { get; } = repoRoot;
+    public IStudyProgress Progress { get; } = progress;
+
+    /// <summary>artifacts/PROFILE under the repository root (or REPRO_ARTIFACTS when set).</summary>
+    public string ArtifactsDir { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("REPRO_ARTIFACTS") is { Length: > 0 } root ? root : Path.Combine(repoRoot, "artifacts"),
+        profile.Name);
+
+    public string StageDir(string stage) => Path.Combine(ArtifactsDir, stage);
+
+    /// <summary>A path from the profile, relative to the repository root unless absolute; ${VAR} expanded.</summary>
+    public string ResolvePath(string value, string setting)
+    {
+        var expanded = Profile.Expand(value, setting);
+        return Path.IsPathRooted(expanded) ? expanded : Path.Combine(RepoRoot, expanded);
+    }
+
+    public Device Device
+    {
+        get
+        {
+            var device = Torch.Device.Parse(Profile.Device);
+            if (device.Type == DeviceType.CUDA && !torch.cuda.is_available())
+                throw new InvalidOperationException($"profile '{Profile.Name}' asks for {Profile.Device}, but CUDA is not available (build with LIBTORCH_DIR pointing at a CUDA libtorch)");
+            return device;
+        }
+    }
+}
