@@ -1,0 +1,36 @@
+using Repro.Data;
+
+namespace Repro.Evaluation;
+
+/// <summary>
+/// Detections as CSV, one per row: <c>image_id,class,score,x1,y1,x2,y2</c> (class by name: car, person, cycle,
+/// truck, bus; box in pixels). Scores and coordinates are written so they read back bit-exactly, so re-scoring a
+/// file gives the same numbers as scoring in memory.
+/// </summary>
+public static class DetectionCsv
+{
+    internal static readonly string[] Header = ["image_id", "class", "score", "x1", "y1", "x2", "y2"];
+
+    public static void Write(string path, IEnumerable<Detection> detections) =>
+        CsvTable.Write(path, Header, detections.Select(d => (IReadOnlyList<string>)
+        [
+            d.ImageId, d.Box.Class.Name(), CsvTable.Format(d.Score),
+            CsvTable.Format(d.Box.X1), CsvTable.Format(d.Box.Y1), CsvTable.Format(d.Box.X2), CsvTable.Format(d.Box.Y2),
+        ]));
+
+    /// <summary>Every detection, in file order (detection i is on line i + 2).</summary>
+    public static List<Detection> Read(string path)
+    {
+        using var table = CsvTable.Open(path, Header);
+        var result = new List<Detection>();
+        while (table.Read())
+        {
+            var id = table.Text("image_id");
+            if (id.Length == 0) throw table.Error("empty image_id");
+            var c = table.Class("class");
+            var score = table.Number("score");
+            result.Add(new Detection(id, table.Box(c, allowEmpty: true), score));
+        }
+        return result;
+    }
+}
