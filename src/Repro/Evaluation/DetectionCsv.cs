@@ -18,11 +18,15 @@ public static class DetectionCsv
             CsvTable.Format(d.Box.X1), CsvTable.Format(d.Box.Y1), CsvTable.Format(d.Box.X2), CsvTable.Format(d.Box.Y2),
         ]));
 
-    /// <summary>Every detection, in file order (detection i is on line i + 2).</summary>
-    public static List<Detection> Read(string path)
+    /// <summary>Every detection, in file order.</summary>
+    public static List<Detection> Read(string path) => Read(path, out _);
+
+    /// <summary>Every detection, in file order, and the line each came from (for messages about detection i).</summary>
+    public static List<Detection> Read(string path, out List<long> lines)
     {
         using var table = CsvTable.Open(path, Header);
         var result = new List<Detection>();
+        lines = [];
         while (table.Read())
         {
             var id = table.Text("image_id");
@@ -30,6 +34,7 @@ public static class DetectionCsv
             var c = table.Class("class");
             var score = table.Number("score");
             result.Add(new Detection(id, table.Box(c, allowEmpty: true), score));
+            lines.Add(table.Line);
         }
         return result;
     }
