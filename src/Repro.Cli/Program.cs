@@ -7,6 +7,7 @@ foreach (var command in new[]
          {
              BenchCommand.Create(),
              ModelCommand.Create(),
+             EvaluateCommand.Create(),
          })
 {
     root.Subcommands.Add(command);
