@@ -19,11 +19,17 @@ public enum DatasetFormat
 /// </summary>
 public sealed record DatasetSource(DatasetFormat Format, string Root, string? LabelFile = null, string? ImageDirectory = null)
 {
+    /// <summary>
+    /// For data rendered smaller than the dataset it stands in for: the original width, so the area filter's
+    /// 100 px² keeps its meaning (see <see cref="BoxFilter.AreaReferenceWidth"/>).
+    /// </summary>
+    public int? AreaReferenceWidth { get; init; }
+
     public const string ManifestName = "dataset.json";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    private sealed record Manifest(string Format, string? Labels, string? Images);
+    private sealed record Manifest(string Format, string? Labels, string? Images, int? AreaReferenceWidth = null);
 
     public static DatasetSource Bdd(string labelFile, string imageDirectory) =>
         new(DatasetFormat.Bdd100k, Path.GetDirectoryName(Path.GetFullPath(labelFile))!, labelFile, imageDirectory);
@@ -36,7 +42,8 @@ public sealed record DatasetSource(DatasetFormat Format, string Root, string? La
         var manifest = new Manifest(
             Format == DatasetFormat.Bdd100k ? "bdd100k" : "viper",
             LabelFile is null ? null : Path.GetRelativePath(Root, LabelFile),
-            ImageDirectory is null ? null : Path.GetRelativePath(Root, ImageDirectory));
+            ImageDirectory is null ? null : Path.GetRelativePath(Root, ImageDirectory),
+            AreaReferenceWidth);
         AtomicFile.WriteAllText(Path.Combine(Root, ManifestName), JsonSerializer.Serialize(manifest, Json) + "\n");
     }
 
@@ -52,8 +59,9 @@ public sealed record DatasetSource(DatasetFormat Format, string Root, string? La
             return m?.Format switch
             {
                 "bdd100k" when m.Labels is not null && m.Images is not null =>
-                    new DatasetSource(DatasetFormat.Bdd100k, directory, Path.Combine(directory, m.Labels), Path.Combine(directory, m.Images)),
-                "viper" => new DatasetSource(DatasetFormat.Viper, directory),
+                    new DatasetSource(DatasetFormat.Bdd100k, directory, Path.Combine(directory, m.Labels), Path.Combine(directory, m.Images))
+                    { AreaReferenceWidth = m.AreaReferenceWidth },
+                "viper" => new DatasetSource(DatasetFormat.Viper, directory) { AreaReferenceWidth = m.AreaReferenceWidth },
                 _ => throw new InvalidDataException($"{manifestPath}: format must be 'bdd100k' (with 'labels' and 'images') or 'viper'"),
             };
         }
@@ -62,9 +70,13 @@ public sealed record DatasetSource(DatasetFormat Format, string Root, string? La
         return null;
     }
 
-    /// <summary>Reads through the matching reader; the filter defaults to the paper's (none for BDD100K, hood + area for VIPER).</summary>
+    /// <summary>
+    /// Reads through the matching reader; the filter defaults to the paper's (none for BDD100K, hood + area for
+    /// VIPER, the area scaled by <see cref="AreaReferenceWidth"/> when set).
+    /// </summary>
     public DatasetRead Read(LabelMap? labelMap = null, BoxFilter? filter = null)
     {
+        if (filter is null && Format == DatasetFormat.Viper) filter = BoxFilter.Gtav with { AreaReferenceWidth = AreaReferenceWidth };
         var name = Path.GetFileName(Path.GetFullPath(Root).TrimEnd(Path.DirectorySeparatorChar));
         return Format switch
         {
