@@ -17,9 +17,45 @@ internal static class DataCommand
         var command = new Command("data", "Generate street-scene datasets (real / synthetic domain) and show dataset statistics.");
         command.Subcommands.Add(Generate());
         command.Subcommands.Add(Pretraining());
+        command.Subcommands.Add(Prepare());
         command.Subcommands.Add(Stats());
         return command;
     }
+
+    private static Command Prepare()
+    {
+        var dir = new Argument<string>("DIR") { Description = "dataset folder (dataset.json, or VIPER's bb/ and img/)" };
+        var seed = new Option<long>("--seed") { Description = "split seed", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string>("--out") { Description = "where train.txt, val.txt, test.txt and report.json go", Required = true };
+        var labelMap = new Option<string?>("--label-map") { Description = "label map JSON (default: experiments/label-map.json, embedded)" };
+        var command = new Command("prepare", "Read a dataset, split it 60/20/20 from the seed, write the id lists and the data report.");
+        command.Arguments.Add(dir);
+        foreach (var o in new Option[] { seed, outDir, labelMap }) command.Options.Add(o);
+        command.SetAction(Guarded(parse =>
+        {
+            var path = parse.GetValue(dir)!;
+            var source = DatasetSource.TryDetect(path) ?? throw new InvalidDataException($"{path}: not a dataset folder (no dataset.json, no bb/ and img/)");
+            var map = parse.GetValue(labelMap) is { } m ? LabelMap.Load(m) : LabelMap.Default;
+            var (_, split, report) = Repro.Data.Splitting.DataPreparation.Prepare(source, parse.GetValue(seed), parse.GetValue(outDir)!, map);
+            AnsiConsole.MarkupLine($"train {split.Train.Count}, val {split.Val.Count}, test {split.Test.Count}; " +
+                                   $"dropped {report.DroppedBoxes.Values.Sum()} boxes, skipped {report.SkippedImages.Values.Sum()} images");
+            foreach (var message in report.Messages.Take(10)) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(message)}[/]");
+            return 0;
+        }));
+        return command;
+    }
+
+    // Bad input (a missing folder, a malformed label file, an out-of-range option) ends the command with its
+    // message, which names the file and the item, instead of a stack trace.
+    private static Func<ParseResult, int> Guarded(Func<ParseResult, int> action) => parse =>
+    {
+        try { return action(parse); }
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
+    };
 
     private static (int Width, int Height) ParseSize(string text)
     {
@@ -41,7 +77,7 @@ internal static class DataCommand
         var command = new Command("generate", "Render a street-scene dataset in the real or the synthetic domain.");
         foreach (var o in new Option[] { domain, count, seed, size, outDir, vocabulary, workers }) command.Options.Add(o);
         realism.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(Guarded(parse =>
         {
             var (w, h) = ParseSize(parse.GetValue(size)!);
             var d = parse.GetValue(domain);
@@ -72,7 +108,7 @@ internal static class DataCommand
             AnsiConsole.MarkupLine($"[green]{summary.Images}[/] images, {summary.LabelledBoxes} labelled boxes in {Markup.Escape(target)} " +
                                    $"({summary.ImagesPerSecond:F0} images/s on {options.Workers} workers)");
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -84,14 +120,14 @@ internal static class DataCommand
         var outDir = new Option<string>("--out") { Description = "output folder (a folder per class + index.csv)", Required = true };
         var command = new Command("pretraining", "Render the classification set (real domain) that stands in for ImageNet.");
         foreach (var o in new Option[] { perClass, seed, size, outDir }) command.Options.Add(o);
-        command.SetAction(parse =>
+        command.SetAction(Guarded(parse =>
         {
             var target = parse.GetValue(outDir)!;
             var options = new PretrainingSetOptions { PerClass = parse.GetValue(perClass), Seed = parse.GetValue(seed), Size = parse.GetValue(size) };
             var n = PretrainingSetGenerator.Generate(options, target);
             AnsiConsole.MarkupLine($"[green]{n}[/] images in {PretrainingSetGenerator.Classes.Count} classes in {Markup.Escape(target)}");
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -102,7 +138,7 @@ internal static class DataCommand
         var command = new Command("stats", "Images, boxes per class, box sizes and dropped boxes of one or more datasets, side by side.");
         command.Arguments.Add(dirs);
         command.Options.Add(labelMap);
-        command.SetAction(parse =>
+        command.SetAction(Guarded(parse =>
         {
             var map = parse.GetValue(labelMap) is { } path ? LabelMap.Load(path) : LabelMap.Default;
             var sources = new List<DatasetSource>();
@@ -118,7 +154,7 @@ internal static class DataCommand
             var stats = sources.Select(s => DatasetStatistics.Compute(s.Read(map))).ToList();
             AnsiConsole.Write(StatisticsTable(stats));
             return 0;
-        });
+        }));
         return command;
     }
 

@@ -149,6 +149,20 @@ public class GeneratorTests
     }
 
     [Test]
+    public void PreparingAGeneratedSetWritesListsAndAReportThatAddUp()
+    {
+        using var data = new TempDirectory();
+        using var prepared = new TempDirectory();
+        StreetSceneGenerator.Generate(Options(Domain.Real, 10), data.Path);
+        var (read, split, report) = Repro.Data.Splitting.DataPreparation.Prepare(DatasetSource.TryDetect(data.Path)!, 4, prepared.Path);
+        Assert.That(Repro.Data.Splitting.DatasetSplit.Read(prepared.Path).Train, Is.EqualTo(split.Train));
+        Assert.That(report.Splits.Values.Sum(s => s.Images), Is.EqualTo(10));
+        Assert.That(report.Splits.Values.Sum(s => s.BoxesPerClass.Values.Sum()), Is.EqualTo(read.Images.Sum(i => i.Boxes.Count)));
+        Assert.That(Repro.Data.Splitting.DataPreparation.Select(read, split.Test).Select(i => i.Id), Is.EqualTo(split.Test));
+        Assert.That(File.Exists(Path.Combine(prepared.Path, "report.json")));
+    }
+
+    [Test]
     public void PretrainingSetHasTenOrMoreClassesAndReadsBack()
     {
         using var dir = new TempDirectory();
