@@ -8,6 +8,8 @@ foreach (var command in new[]
              BenchCommand.Create(),
              ModelCommand.Create(),
              EvaluateCommand.Create(),
+             DataCommand.Create(),
+             StudyCommand.Create(),
          })
 {
     root.Subcommands.Add(command);

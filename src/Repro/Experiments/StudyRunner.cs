@@ -25,12 +25,26 @@ public static class StudyRunner
                 continue;
             }
             context.Progress.Log($"{stage.Name}: running ({why})");
-            Directory.CreateDirectory(dir);
+            if (why == "forced" && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            PrepareFolder(dir, plan.Fingerprints[stage.Name]);
             var watch = Stopwatch.StartNew();
             stage.Run(context);
             new Manifest(stage.Name, plan.Fingerprints[stage.Name], plan.Settings[stage.Name], plan.Inputs[stage.Name], DateTimeOffset.UtcNow).Write(dir);
             outcomes.Add(new StageOutcome(stage.Name, true, watch.Elapsed, why));
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// Keeps what an interrupted run of the same fingerprint left (checkpoints to resume from); clears what a run
+    /// with other settings left, so nothing stale is resumed or reported.
+    /// </summary>
+    private static void PrepareFolder(string dir, string fingerprint)
+    {
+        var marker = Path.Combine(dir, "started.txt");
+        if (Directory.Exists(dir) && (!File.Exists(marker) || File.ReadAllText(marker).Trim() != fingerprint))
+            Directory.Delete(dir, recursive: true);
+        Directory.CreateDirectory(dir);
+        Repro.Torch.IO.AtomicFile.WriteAllText(marker, fingerprint);
     }
 }

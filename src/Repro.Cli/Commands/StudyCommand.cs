@@ -1,0 +1,95 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Repro.Experiments;
+using Spectre.Console;
+
+namespace Repro.Cli.Commands;
+
+/// <summary>
+/// <c>repro study run|status --profile P --stage S [--force]</c>: runs a stage of the study and whatever it needs
+/// that is not up to date, or says whether it is up to date (exit 0) or why not (exit 1).
+/// </summary>
+internal static class StudyCommand
+{
+    public static Command Create()
+    {
+        var profile = new Option<string>("--profile") { Description = "experiment profile (experiments/profiles/NAME.json)", DefaultValueFactory = _ => "smoke" };
+        var stage = new Option<string>("--stage") { Description = "the stage to bring up to date (default: the last)", DefaultValueFactory = _ => "" };
+        var force = new Option<bool>("--force") { Description = "rerun the stage even when up to date" };
+        var root = new Option<string>("--repo") { Description = "repository root (default: found from the working directory)", DefaultValueFactory = _ => "" };
+
+        var run = new Command("run", "Bring a stage (and what it needs) up to date.") { profile, stage, force, root };
+        run.SetAction(parse => Guarded(() =>
+        {
+            var (plan, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!);
+            var target = Target(plan, parse.GetValue(stage)!);
+            var outcomes = StudyRunner.Run(plan, context, target, parse.GetValue(force));
+            var table = new Table().Border(TableBorder.Simple).AddColumn("Stage").AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Status");
+            foreach (var o in outcomes)
+                table.AddRow(o.Stage, o.Duration.ToString(@"hh\:mm\:ss"), o.Ran ? $"[green]ran[/] ({Markup.Escape(o.Reason)})" : "[grey]up to date[/]");
+            AnsiConsole.Write(table);
+            return 0;
+        }));
+
+        var status = new Command("status", "Exit 0 when a stage is up to date (printing why), 1 when it must run.") { profile, stage, root };
+        status.SetAction(parse => Guarded(() =>
+        {
+            var (plan, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!);
+            var target = Target(plan, parse.GetValue(stage)!);
+            var stale = plan.UpTo(target).Select(s => (s.Name, Why: plan.WhyStale(s, context.StageDir(s.Name)))).FirstOrDefault(s => s.Why is not null);
+            Console.WriteLine(stale.Why is null ? "up to date" : $"{stale.Name}: {stale.Why}");
+            return stale.Why is null ? 0 : 1;
+        }));
+
+        return new Command("study", "Run the paper's study stage by stage (incremental, resumable).") { run, status };
+    }
+
+    private static string Target(StudyPlan plan, string stage) => stage.Length == 0 ? plan.Order[^1].Name : plan[stage.ToLowerInvariant()].Name;
+
+    private static (StudyPlan, StudyContext) Load(string repo, string profileName)
+    {
+        var root = repo.Length > 0 ? repo : FindRepoRoot();
+        var profile = Repro.Experiments.Profile.Named(root, profileName);
+        return (Study.Plan(profile), new StudyContext(profile, root, new ConsoleProgress()));
+    }
+
+    internal static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Repro.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("cannot find the repository root (Repro.sln) from the working directory; pass --repo");
+    }
+
+    /// <summary>Bad input ends with one clear line and exit code 2, not a stack trace.</summary>
+    private static int Guarded(Func<int> action)
+    {
+        try { return action(); }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException
+                                      or InvalidOperationException or KeyNotFoundException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 2;
+        }
+    }
+
+    /// <summary>Progress as log lines, at most one per task every two seconds (CI logs stay readable).</summary>
+    private sealed class ConsoleProgress : Repro.Experiments.IStudyProgress
+    {
+        private readonly Dictionary<string, (Stopwatch Clock, long Start)> tasks = new();
+        private readonly Stopwatch sinceLast = Stopwatch.StartNew();
+
+        public void Report(string task, long done, long total, string detail = "")
+        {
+            if (!tasks.TryGetValue(task, out var t)) tasks[task] = t = (Stopwatch.StartNew(), done);
+            var finished = total > 0 && done >= total;
+            if (!finished && sinceLast.Elapsed.TotalSeconds < 2) return;
+            sinceLast.Restart();
+            var rate = (done - t.Start) / Math.Max(t.Clock.Elapsed.TotalSeconds, 1e-9);
+            var eta = total > 0 && rate > 0 ? TimeSpan.FromSeconds((total - done) / rate).ToString(@"hh\:mm\:ss") : "?";
+            var of = total > 0 ? $"{done}/{total}" : $"{done}";
+            AnsiConsole.MarkupLine(Markup.Escape($"  {task}: {of} ({rate:F1}/s, ETA {eta}) {detail}"));
+        }
+
+        public void Log(string message) => AnsiConsole.MarkupLine($"[blue]{Markup.Escape(message)}[/]");
+    }
+}

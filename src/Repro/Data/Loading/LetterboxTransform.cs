@@ -1,0 +1,40 @@
+namespace Repro.Data.Loading;
+
+/// <summary>
+/// The geometry of a letterbox: the source image scaled by one factor to fit a Size × Size square (rounded to
+/// whole pixels) and centred on padding. <see cref="Forward"/> maps boxes from source to model pixels;
+/// <see cref="Inverse"/> maps detections back. Scales are per axis so both directions are exact despite rounding.
+/// </summary>
+public readonly record struct LetterboxTransform(int SourceWidth, int SourceHeight, int Size, int ResizedWidth, int ResizedHeight, int OffsetX, int OffsetY)
+{
+    public static LetterboxTransform For(int sourceWidth, int sourceHeight, int size)
+    {
+        if (sourceWidth <= 0 || sourceHeight <= 0) throw new ArgumentException($"image size {sourceWidth}x{sourceHeight} must be positive");
+        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "model input size must be positive");
+        var scale = (double)size / Math.Max(sourceWidth, sourceHeight);
+        var w = Math.Clamp((int)Math.Round(sourceWidth * scale), 1, size);
+        var h = Math.Clamp((int)Math.Round(sourceHeight * scale), 1, size);
+        return new LetterboxTransform(sourceWidth, sourceHeight, size, w, h, (size - w) / 2, (size - h) / 2);
+    }
+
+    public double ScaleX => (double)ResizedWidth / SourceWidth;
+
+    public double ScaleY => (double)ResizedHeight / SourceHeight;
+
+    public BoundingBox Forward(BoundingBox b) => b with
+    {
+        X1 = (float)(b.X1 * ScaleX + OffsetX),
+        Y1 = (float)(b.Y1 * ScaleY + OffsetY),
+        X2 = (float)(b.X2 * ScaleX + OffsetX),
+        Y2 = (float)(b.Y2 * ScaleY + OffsetY),
+    };
+
+    /// <summary>Model pixels → source pixels, clipped to the source image (detections may reach into the padding).</summary>
+    public BoundingBox Inverse(BoundingBox b) => b with
+    {
+        X1 = (float)Math.Clamp((b.X1 - OffsetX) / ScaleX, 0, SourceWidth),
+        Y1 = (float)Math.Clamp((b.Y1 - OffsetY) / ScaleY, 0, SourceHeight),
+        X2 = (float)Math.Clamp((b.X2 - OffsetX) / ScaleX, 0, SourceWidth),
+        Y2 = (float)Math.Clamp((b.Y2 - OffsetY) / ScaleY, 0, SourceHeight),
+    };
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using Repro.Data.Loading;
+using Repro.Data.Pretraining;
+using Repro.Models.Darknet;
+using Repro.Torch;
+using Repro.Torch.IO;
+using Repro.Torch.Optim;
+using F = Repro.Torch.NN.functional;
+
+namespace Repro.Experiments.Stages;
+
+/// <summary>
+/// Backbone pre-training, the stand-in for ImageNet: the Darknet-53 classifier (layers 0–74, global average pool,
+/// a linear layer) trained on the pre-training set, written as a darknet weights file of layers 0–74 — the same
+/// kind of file as darknet53.conv.74, which a profile can name instead (then this stage only checks it).
+/// </summary>
+public sealed class PretrainStage : Stage
+{
+    public const string WeightsFile = "darknet53.conv.74";
+
+    public override string Name => StudyNetworks.PretrainStageName;
+    public override IReadOnlyList<string> DependsOn => ["data"];
+
+    public override object Settings(Profile profile) => new { profile.Pretrain, profile.Model.Width, profile.Model.ClassifierCfg, profile.Model.BackboneWeights };
+
+    public override void Run(StudyContext context)
+    {
+        var dir = context.StageDir(Name);
+        if (context.Profile.Model.BackboneWeights is { } given)
+        {
+            var path = context.ResolvePath(given, "model.backboneWeights");
+            if (!File.Exists(path)) throw new FileNotFoundException($"model.backboneWeights: {path} does not exist", path);
+            context.Progress.Log($"using the given backbone {path}; no pre-training");
+            return;
+        }
+
+        var settings = context.Profile.Pretrain;
+        var set = PretrainingSet.Read(Path.Combine(context.StageDir("data"), "pretrain"));
+        var size = context.Profile.Data.PretrainSet?.Size ?? 32;
+        var seed = context.Profile.Data.PretrainSet?.Seed ?? 0;
+        var device = context.Device;
+        var cfg = CfgParser.ParseFile(context.ResolvePath(context.Profile.Model.ClassifierCfg, "model.classifierCfg"))
+            .With(new ModelOverrides(set.Classes.Count, context.Profile.Model.Width, size));
+        using var network = DarknetNetwork.Build(cfg, seed, device);
+        var classifierLayer = network.LayerCount - 2; // [connected] before [softmax]: cross entropy takes logits
+
+        // Every 10th image is held out to report accuracy on images the classifier did not see.
+        var (images, labels) = Load(set, size);
+        using var _i = images;
+        using var _l = labels;
+        var n = images.shape[0];
+        var heldOut = Enumerable.Range(0, (int)n).Where(i => i % 10 == 0).Select(i => (long)i).ToArray();
+        var trainIdx = Enumerable.Range(0, (int)n).Where(i => i % 10 != 0).Select(i => (long)i).ToArray();
+
+        using var optimizer = new Adam(network.trainable_parameters(), settings.LearningRate);
+        var rows = new List<string> { "epoch,train_loss,train_accuracy,held_out_accuracy,seconds" };
+        for (var epoch = 1; epoch <= settings.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            network.train();
+            using var generator = new Generator(seed * 1000 + epoch);
+            using var order = torch.randperm(trainIdx.Length, generator);
+            var perm = order.ToArray<long>().Select(i => trainIdx[i]).ToArray();
+            double lossSum = 0, correct = 0;
+            for (var start = 0; start < perm.Length; start += settings.Batch)
+            {
+                using var scope = torch.NewDisposeScope();
+                var idx = torch.tensor(perm[start..Math.Min(start + settings.Batch, perm.Length)]);
+                var x = images.index_select(0, idx).to(device);
+                var y = labels.index_select(0, idx).to(device);
+                optimizer.zero_grad();
+                var logits = network.ForwardTo(x, classifierLayer);
+                var loss = F.cross_entropy(logits, y);
+                var value = loss.item();
+                if (!double.IsFinite(value)) throw new InvalidOperationException($"pre-training diverged: loss {value} at epoch {epoch}, batch {start / settings.Batch}");
+                loss.backward();
+                optimizer.step();
+                lossSum += value * idx.shape[0];
+                correct += logits.argmax(1).eq(y).sum().item();
+                context.Progress.Report($"pretrain epoch {epoch}/{settings.Epochs}", start / settings.Batch + 1, (perm.Length + settings.Batch - 1) / settings.Batch,
+                    $"loss {lossSum / (start + idx.shape[0]):F3}");
+            }
+            var heldOutAccuracy = Accuracy(network, classifierLayer, images, labels, heldOut, device, settings.Batch);
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{epoch},{lossSum / perm.Length:F6},{correct / perm.Length:F4},{heldOutAccuracy:F4},{clock.Elapsed.TotalSeconds:F1}"));
+            context.Progress.Log($"pretrain epoch {epoch}: loss {lossSum / perm.Length:F4}, held-out accuracy {heldOutAccuracy:P1} ({set.Classes.Count} classes)");
+        }
+        AtomicFile.WriteAllText(Path.Combine(dir, "metrics.csv"), string.Join("\n", rows) + "\n");
+        DarknetWeights.Save(Path.Combine(dir, WeightsFile), network, DarknetWeights.BackboneCutoff);
+    }
+
+    private static (Tensor Images, Tensor Labels) Load(PretrainingSet set, int size)
+    {
+        var pixels = new float[set.Images.Count * 3 * size * size];
+        for (var i = 0; i < set.Images.Count; i++)
+        {
+            using var image = Torch.Image.Read(set.Images[i].Path);
+            Letterbox.Apply(image, size, pixels.AsSpan(i * 3 * size * size, 3 * size * size));
+        }
+        return (torch.tensor(pixels, set.Images.Count, 3, size, size), torch.tensor(set.Images.Select(i => (long)i.Label).ToArray()));
+    }
+
+    private static double Accuracy(DarknetNetwork network, int layer, Tensor images, Tensor labels, long[] indices, Device device, int batch)
+    {
+        network.eval();
+        using var _ = torch.no_grad();
+        double correct = 0;
+        for (var start = 0; start < indices.Length; start += batch)
+        {
+            using var scope = torch.NewDisposeScope();
+            var idx = torch.tensor(indices[start..Math.Min(start + batch, indices.Length)]);
+            var logits = network.ForwardTo(images.index_select(0, idx).to(device), layer);
+            correct += logits.argmax(1).eq(labels.index_select(0, idx).to(device)).sum().item();
+        }
+        return correct / Math.Max(1, indices.Length);
+    }
+}

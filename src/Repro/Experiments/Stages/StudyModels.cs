@@ -1,0 +1,57 @@
+using Repro.Experiments.Claims;
+using Repro.Models;
+using Repro.Models.Darknet;
+using Repro.Torch;
+
+namespace Repro.Experiments.Stages;
+
+/// <summary>One trained detector of the study: which model (U-Real, U-Synthetic, F-Synthetic) and which seed.</summary>
+public sealed record ModelRun(string Model, int Seed)
+{
+    /// <summary>The dataset it is trained on.</summary>
+    public string TrainDomain => Model == StudyModels.UReal ? DataStage.Real : DataStage.Synthetic;
+
+    /// <summary>F-Synthetic keeps the pre-trained backbone (layers 0–74) frozen.</summary>
+    public bool FreezeBackbone => Model == StudyModels.FSynthetic;
+
+    public string Folder => $"{Model}-seed{Seed}";
+
+    public override string ToString() => $"{Model} (seed {Seed})";
+
+    public static IEnumerable<ModelRun> All(Profile profile) =>
+        from seed in profile.Seeds from model in StudyModels.All select new ModelRun(model, seed);
+}
+
+/// <summary>Builds the study's networks from the profile: the cfg, its overrides, and the backbone weights.</summary>
+public static class StudyNetworks
+{
+    public const int Classes = 5;
+
+    public static DarknetCfg DetectorCfg(StudyContext context, int? size = null) =>
+        CfgParser.ParseFile(context.ResolvePath(context.Profile.Model.Cfg, "model.cfg"))
+            .With(new ModelOverrides(Classes, context.Profile.Model.Width, size ?? context.Profile.Model.InputSize));
+
+    /// <summary>
+    /// YOLOv3 initialised from the run's seed (Kaiming-uniform, the same head for every model of a seed), layers
+    /// 0–74 loaded from the backbone weights, and frozen for F-Synthetic.
+    /// </summary>
+    public static DarknetNetwork Detector(StudyContext context, ModelRun run, Device device)
+    {
+        var network = DarknetNetwork.Build(DetectorCfg(context), run.Seed, device);
+        DarknetWeights.Load(BackboneWeights(context), network, DarknetWeights.BackboneCutoff);
+        if (run.FreezeBackbone) network.Freeze(LayerRange.Backbone);
+        return network;
+    }
+
+    /// <summary>darknet53.conv.74 from the profile (paper), or the one the pretrain stage wrote.</summary>
+    public static string BackboneWeights(StudyContext context) =>
+        context.Profile.Model.BackboneWeights is { } given
+            ? context.ResolvePath(given, "model.backboneWeights")
+            : Path.Combine(context.StageDir(PretrainStageName), "darknet53.conv.74");
+
+    public const string PretrainStageName = "pretrain";
+
+    /// <summary>The trained weights of a run (best validation epoch), as the train stage left them.</summary>
+    public static string TrainedWeights(StudyContext context, ModelRun run) =>
+        Path.Combine(context.StageDir("train"), run.Folder, Training.Trainer.BestWeightsFile);
+}
