@@ -41,7 +41,7 @@ internal sealed record LineChart(string Title, string XLabel, string YLabel, IRe
     public double Width { get; init; } = 960;
     public double Height { get; init; } = 520;
 
-    private const double LegendWidth = 230;
+    private const double LegendWidth = 270;
 
     /// <summary>
     /// Per-layer CKA: x = layers 0 … <paramref name="layerCount"/> − 1 (ticks every 10), y = 0 … 1, the backbone and
