@@ -1,4 +1,5 @@
 using System.Text;
+using Repro.Torch.IO;
 
 namespace Repro.Reporting.Tables;
 
@@ -17,6 +18,8 @@ internal static class MarkdownTable
             AppendRow(sb, row.Select((cell, i) => CellText.ForDisplay(cell, table.Columns[i].Format)));
         return sb.ToString();
     }
+
+    public static void Write(string path, ResultTable table) => AtomicFile.WriteAllText(path, Render(table));
 
     /// <summary>A table from cells that are already text (e.g. a snapshot difference report).</summary>
     public static string Render(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows, IReadOnlySet<int>? rightAligned = null)
