@@ -10,6 +10,7 @@ foreach (var command in new[]
              EvaluateCommand.Create(),
              DataCommand.Create(),
              StudyCommand.Create(),
+             SnapshotCommand.Create(),
          })
 {
     root.Subcommands.Add(command);

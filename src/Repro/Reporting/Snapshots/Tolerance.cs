@@ -1,0 +1,36 @@
+namespace Repro.Reporting.Snapshots;
+
+/// <summary>
+/// How far an obtained number may be from the expected one, as numpy's <c>isclose</c> (and so pytest-regressions)
+/// reads it: |obtained − expected| ≤ absolute + relative·|expected|. Zero for both means exact.
+/// NaN matches only NaN, and an infinity only the same infinity.
+/// </summary>
+internal sealed record Tolerance(double Absolute = 0, double Relative = 0)
+{
+    public static readonly Tolerance Exact = new();
+
+    public bool IsExact => Absolute == 0 && Relative == 0;
+
+    public bool Allows(double obtained, double expected)
+    {
+        if (double.IsNaN(obtained) || double.IsNaN(expected)) return double.IsNaN(obtained) && double.IsNaN(expected);
+        if (obtained == expected) return true;
+        if (!double.IsFinite(obtained) || !double.IsFinite(expected)) return false;
+        return Math.Abs(obtained - expected) <= Absolute + Relative * Math.Abs(expected);
+    }
+
+    public override string ToString() => IsExact ? "exact" : string.Join(" + ", new[]
+    {
+        Absolute > 0 ? $"abs {Absolute.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}" : null,
+        Relative > 0 ? $"rel {Relative.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)}" : null,
+    }.Where(s => s is not null));
+}
+
+/// <summary>What identifies a row of one snapshot table, and how closely each numeric column must match.</summary>
+internal sealed record TableTolerances(IReadOnlyList<string> Keys, IReadOnlyDictionary<string, Tolerance> Columns, Tolerance Default)
+{
+    /// <summary>No keys (rows are matched by position), every number exact.</summary>
+    public static readonly TableTolerances ExactByPosition = new(Array.Empty<string>(), new Dictionary<string, Tolerance>(), Tolerance.Exact);
+
+    public Tolerance For(string column) => Columns.TryGetValue(column, out var t) ? t : Default;
+}
