@@ -28,6 +28,18 @@ internal sealed class BuildContext(string repoRoot, BuildArguments arguments)
         if (process.ExitCode != 0) throw new BuildFailedException($"{program} exited with code {process.ExitCode}");
     }
 
+    /// <summary>Runs a program quietly and returns its exit code and standard output.</summary>
+    public (int ExitCode, string Output) Capture(string program, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(program) { WorkingDirectory = RepoRoot, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
+        var output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
     private static string Quote(string a) => a.Contains(' ') ? $"\"{a}\"" : a;
 }
 
