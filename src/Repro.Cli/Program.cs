@@ -6,6 +6,7 @@ var root = new RootCommand("Repro: reproduce 'Object Detector Differences when u
 foreach (var command in new[]
          {
              BenchCommand.Create(),
+             CkaCommand.Create(),
          })
 {
     root.Subcommands.Add(command);
