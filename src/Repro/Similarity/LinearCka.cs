@@ -19,32 +19,36 @@ public static class LinearCka
         return rows.matmul(rows.t()).MoveToOuterDisposeScope();
     }
 
-    /// <summary>H·K·H: subtracts row and column means and adds back the grand mean (the biased HSIC's centering).</summary>
+    /// <summary>
+    /// H·K·H: subtracts row and column means and adds back the grand mean (the biased HSIC's centering). Works on a
+    /// stack of Grams too (… × n × n).
+    /// </summary>
     public static Tensor CenterGram(Tensor gram)
     {
         RequireSquare(gram);
         using var scope = torch.NewDisposeScope();
         var k = gram.@double();
-        var columnMeans = k.mean(0, keepdim: true);
-        var rowMeans = k.mean(1, keepdim: true);
-        return (k - columnMeans - rowMeans + k.mean()).MoveToOuterDisposeScope();
+        var columnMeans = k.mean(-2, keepdim: true);
+        var rowMeans = k.mean(-1, keepdim: true);
+        return (k - columnMeans - rowMeans + k.mean([-2, -1], keepdim: true)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// U-centering: with the diagonal set to zero, K̃ᵢⱼ = Kᵢⱼ − rᵢ/(n−2) − rⱼ/(n−2) + s/((n−1)(n−2)) off the diagonal
     /// (rᵢ the row sums, s the total) and 0 on it, so that ⟨K̃, L̃⟩/(n(n−3)) is the unbiased HSIC estimator.
+    /// Works on a stack of Grams too (… × n × n).
     /// </summary>
     public static Tensor UCenterGram(Tensor gram)
     {
         RequireSquare(gram);
-        var n = gram.size(0);
+        var n = gram.size(-1);
         if (n < 4) throw new ArgumentException($"debiased CKA needs at least 4 examples, got {n}", nameof(gram));
         using var scope = torch.NewDisposeScope();
         var offDiagonal = OffDiagonalMask(n, gram.device);
         var k = gram.@double() * offDiagonal;
-        var rowSums = k.sum(1, keepdim: true);
-        var columnSums = k.sum(0, keepdim: true);
-        var centered = k - rowSums / (n - 2) - columnSums / (n - 2) + k.sum() / ((n - 1) * (n - 2));
+        var rowSums = k.sum(-1, keepdim: true);
+        var columnSums = k.sum(-2, keepdim: true);
+        var centered = k - rowSums / (n - 2) - columnSums / (n - 2) + k.sum([-2, -1], keepdim: true) / ((n - 1) * (n - 2));
         return (centered * offDiagonal).MoveToOuterDisposeScope();
     }
 
@@ -60,6 +64,17 @@ public static class LinearCka
         var normK = (k * k).sum().item();
         var normL = (l * l).sum().item();
         return cross / Math.Sqrt(normK * normL);
+    }
+
+    /// <summary>CKA of each pair of a stack of centered Grams (L × n × n each): an L-vector.</summary>
+    public static Tensor FromCenteredGramStacks(Tensor centeredK, Tensor centeredL)
+    {
+        using var scope = torch.NewDisposeScope();
+        long[] square = [-2, -1];
+        var cross = (centeredK * centeredL).sum(square);
+        var normK = centeredK.square().sum(square);
+        var normL = centeredL.square().sum(square);
+        return (cross / (normK * normL).sqrt()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Linear CKA from two uncentered (or centered) Grams of the same n examples.</summary>
@@ -112,6 +127,6 @@ public static class LinearCka
     private static void RequireSquare(Tensor gram)
     {
         var s = gram.shape;
-        if (s.Length != 2 || s[0] != s[1]) throw new ArgumentException($"a Gram matrix is n × n, got [{string.Join(", ", s)}]");
+        if (s.Length < 2 || s[^1] != s[^2]) throw new ArgumentException($"a Gram matrix is n × n, got [{string.Join(", ", s)}]");
     }
 }
