@@ -18,7 +18,9 @@ public sealed record BootstrapResult(IReadOnlyList<(int Layer, Estimate Cka)> Pe
 /// seeded from the options, so a seed fixes every replicate), takes the rows and columns of every cached Gram at
 /// those indices (both models with the same indices: a paired bootstrap), re-centers and recomputes per-layer CKA,
 /// and the range means from those. Intervals are percentile intervals (linear interpolation between order
-/// statistics). Cost per replicate: a gather and a centering of the L × n × n Gram stacks of both models.
+/// statistics). For the biased estimator no resampled Gram is built: the replicates are weighted sums over the cached
+/// Grams (<see cref="BiasedReplicates"/>), a few (R × n²)·(n² × L) products per block of R replicates; the debiased
+/// estimator gathers and U-centers the L × n × n stacks per replicate.
 /// <para>
 /// Resampling bias. A resample holds only about 63 % distinct images, and its repeated images act as extra
 /// self-similarities, so CKA of a resample is systematically higher than CKA of the sample (the same small-n upward
@@ -43,16 +45,30 @@ public static class CkaBootstrap
         var replicates = new double[options.Replicates][];
         using (var scope = torch.NewDisposeScope())
         {
-            var stackA = torch.stack(layers.Select(l => a[l]).ToList());
-            var stackB = torch.stack(layers.Select(l => b[l]).ToList());
+            // Centered first: the expansion below then adds terms of the centered Grams' scale, not the raw ones'.
+            var stackA = LinearCka.CenterGram(torch.stack(layers.Select(l => a[l]).ToList()));
+            var stackB = LinearCka.CenterGram(torch.stack(layers.Select(l => b[l]).ToList()));
             var random = new Random(options.Seed);
-            var indices = new long[n];
-            for (var r = 0; r < options.Replicates; r++)
+            for (var first = 0; first < options.Replicates; first += ReplicatesPerBlock)
             {
                 using var inner = torch.NewDisposeScope();
-                for (var i = 0; i < n; i++) indices[i] = random.Next(n);
-                var index = torch.tensor(indices);
-                replicates[r] = ReplicateCka(stackA, stackB, index, debiased).ToArray<double>();
+                var count = Math.Min(ReplicatesPerBlock, options.Replicates - first);
+                var draws = new long[count][];
+                for (var r = 0; r < count; r++)
+                {
+                    draws[r] = new long[n];
+                    for (var i = 0; i < n; i++) draws[r][i] = random.Next(n);
+                }
+                if (debiased)
+                {
+                    for (var r = 0; r < count; r++)
+                        replicates[first + r] = ReplicateCka(stackA, stackB, torch.tensor(draws[r]), debiased: true).ToArray<double>();
+                }
+                else
+                {
+                    var values = BiasedReplicates(stackA, stackB, Counts(draws, n)).ToArray<double>();
+                    for (var r = 0; r < count; r++) replicates[first + r] = values.AsSpan(r * layers.Count, layers.Count).ToArray();
+                }
             }
         }
 
@@ -66,6 +82,47 @@ public static class CkaBootstrap
             return (range, Interval(pointMeans[k].Mean, samples, options));
         }).ToList();
         return new BootstrapResult(perLayer, means, options);
+    }
+
+    private const int ReplicatesPerBlock = 64;
+
+    /// <summary>R × n multiplicities: how often each image was drawn in each replicate.</summary>
+    private static Tensor Counts(long[][] draws, int n)
+    {
+        var counts = new double[draws.Length * n];
+        for (var r = 0; r < draws.Length; r++)
+            foreach (var i in draws[r]) counts[r * n + i]++;
+        return torch.tensor(counts, draws.Length, n);
+    }
+
+    /// <summary>
+    /// Biased CKA of R resamples at once (R × L), without building any resampled Gram. With w the multiplicities of a
+    /// resample, its centered HSIC sum ⟨H·K_b·H, L_b⟩ equals wᵀ(K∘L)w − (2/n)·Σₖ wₖ(Kw)ₖ(Lw)ₖ + (wᵀKw)(wᵀLw)/n²,
+    /// so all replicates reduce to matrix products with the stacked Grams (the same value as the gather path,
+    /// <see cref="ReplicateCka"/>, to rounding).
+    /// </summary>
+    internal static Tensor BiasedReplicates(Tensor stackA, Tensor stackB, Tensor counts)
+    {
+        using var scope = torch.NewDisposeScope();
+        var layers = stackA.size(0);
+        var n = stackA.size(-1);
+        var replicates = counts.size(0);
+        var weights = counts.t(); // n × R
+        var pairWeights = (counts.unsqueeze(2) * counts.unsqueeze(1)).reshape(replicates, n * n); // R × n²
+        var aw = stackA.reshape(layers * n, n).matmul(weights).reshape(layers, n, replicates); // (Kw)ₖ per layer
+        var bw = stackB.reshape(layers * n, n).matmul(weights).reshape(layers, n, replicates);
+        var w = weights.unsqueeze(0);
+        Tensor Hsic(Tensor k, Tensor l, Tensor kw, Tensor lw)
+        {
+            var quadratic = pairWeights.matmul((k * l).reshape(layers, n * n).t()).t(); // L × R
+            var rowTerm = (w * kw * lw).sum(1);
+            var totals = (w * kw).sum(1) * (w * lw).sum(1);
+            return quadratic - rowTerm * (2.0 / n) + totals / ((double)n * n);
+        }
+        var cross = Hsic(stackA, stackB, aw, bw);
+        var selfA = Hsic(stackA, stackA, aw, aw);
+        var selfB = Hsic(stackB, stackB, bw, bw);
+        return (cross / (selfA * selfB).sqrt()).t().contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-layer CKA of one resample: Gram rows and columns taken at <paramref name="index"/>, then re-centered.</summary>

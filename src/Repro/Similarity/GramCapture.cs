@@ -39,9 +39,9 @@ public sealed record CaptureResult(GramSet Grams, IReadOnlyDictionary<int, Activ
 /// <para>
 /// Cost. Passes = ⌈n · Σp · element size / slab budget⌉ forwards of all n images (each pass runs the whole network,
 /// as the interface offers no early exit), plus n²·Σp multiply-adds in float64 (2·n²·Σp flops) regardless of the
-/// passes. YOLOv3 width 1 at 416×416 has Σp ≈ 68 M features per image; with n = 200 in float32 that is ≈ 54 GB of
-/// activations, so an 8 GiB budget needs about 8 passes, and layer 0 alone (5.5 M features, 4.4 GB) fits one pass.
-/// At 32×32 everything fits one pass.
+/// passes. YOLOv3 width 1 at 416×416 has Σp ≈ 55 M features per image; with n = 200 in float32 that is 44 GB of
+/// activations, so the default 8 GiB budget needs 6 passes, and layer 0 alone (5.5 M features, 4.4 GB) fits one
+/// pass. At 32×32 everything fits one pass. See docs/similarity.md.
 /// </para>
 /// </summary>
 public static class GramCapture

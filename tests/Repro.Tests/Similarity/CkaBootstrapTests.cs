@@ -69,6 +69,28 @@ public class CkaBootstrapTests
     }
 
     [Test]
+    public void WeightedReplicatesEqualTheGatherPath()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (a, b, _, _) = SyntheticGrams.Make(n: 25);
+        using (a) using (b)
+        {
+            var stackA = torch.stack(a.Layers.Select(l => a[l]).ToList());
+            var stackB = torch.stack(b.Layers.Select(l => b[l]).ToList());
+            var random = new Random(3);
+            var draws = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 25).Select(_ => (long)random.Next(25)).ToArray()).ToArray();
+            var counts = new double[3 * 25];
+            for (var r = 0; r < 3; r++) foreach (var i in draws[r]) counts[r * 25 + i]++;
+            var weighted = CkaBootstrap.BiasedReplicates(stackA, stackB, torch.tensor(counts, 3, 25)).ToArray<double>();
+            for (var r = 0; r < 3; r++)
+            {
+                var gathered = CkaBootstrap.ReplicateCka(stackA, stackB, torch.tensor(draws[r]), debiased: false).ToArray<double>();
+                for (var l = 0; l < 4; l++) Assert.That(weighted[r * 4 + l], Is.EqualTo(gathered[l]).Within(1e-11), $"replicate {r}, layer {l}");
+            }
+        }
+    }
+
+    [Test]
     public void CenteredGramsGiveTheSameIntervalsAsRawOnes([Values] bool debiased)
     {
         using var scope = torch.NewDisposeScope();
