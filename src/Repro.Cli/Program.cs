@@ -11,6 +11,7 @@ foreach (var command in new[]
              DataCommand.Create(),
              StudyCommand.Create(),
              SnapshotCommand.Create(),
+             CkaCommand.Create(),
          })
 {
     root.Subcommands.Add(command);

@@ -1,0 +1,136 @@
+using Repro.Similarity;
+using Repro.Torch;
+
+namespace Repro.Tests.Similarity;
+
+public class CkaBootstrapTests
+{
+    private static readonly BootstrapOptions Options = new(Replicates: 200, Level: 0.9, Seed: 4);
+    private static readonly LayerRange[] Ranges = [new("all", 0, 3), new("front", 0, 1)];
+
+    [Test]
+    public void IntervalsContainThePointEstimateAndNarrowAsImagesGrow()
+    {
+        using var scope = torch.NewDisposeScope();
+        double Width(BootstrapResult r, int layer) => r.PerLayer[layer].Cka.Upper - r.PerLayer[layer].Cka.Lower;
+        var (a, b, _, _) = SyntheticGrams.Make(n: 30);
+        var (bigA, bigB, _, _) = SyntheticGrams.Make(n: 300);
+        using (a) using (b) using (bigA) using (bigB)
+        {
+            var small = CkaBootstrap.Run(a, b, Options, Ranges);
+            var large = CkaBootstrap.Run(bigA, bigB, Options, Ranges);
+            foreach (var result in new[] { small, large })
+            {
+                foreach (var (_, e) in result.PerLayer) Assert.That(e.Value, Is.InRange(e.Lower, e.Upper));
+                foreach (var (_, e) in result.Means) Assert.That(e.Value, Is.InRange(e.Lower, e.Upper));
+            }
+            for (var layer = 0; layer < 4; layer++) Assert.That(Width(large, layer), Is.LessThan(Width(small, layer)), $"layer {layer}");
+            Assert.That(large.Means[0].Mean.Upper - large.Means[0].Mean.Lower, Is.LessThan(small.Means[0].Mean.Upper - small.Means[0].Mean.Lower));
+        }
+    }
+
+    [Test]
+    public void ResamplesInflateCkaWhichThePlainPercentileIntervalShows()
+    {
+        // Why the default shifts replicates: with repeated images a resample's CKA runs high.
+        using var scope = torch.NewDisposeScope();
+        var (a, b, _, _) = SyntheticGrams.Make(n: 30);
+        using (a) using (b)
+        {
+            var plain = CkaBootstrap.Run(a, b, Options with { CorrectResamplingBias = false }, Ranges);
+            var corrected = CkaBootstrap.Run(a, b, Options, Ranges);
+            var deepest = plain.PerLayer[3].Cka;
+            Assert.That((deepest.Lower + deepest.Upper) / 2, Is.GreaterThan(deepest.Value));
+            var shift = deepest.Upper - corrected.PerLayer[3].Cka.Upper;
+            Assert.That(shift, Is.GreaterThan(0));
+            Assert.That(deepest.Lower - corrected.PerLayer[3].Cka.Lower, Is.EqualTo(shift).Within(1e-12), "a pure shift keeps the width");
+        }
+    }
+
+    [Test]
+    public void AReplicateEqualsCkaOfTheResampledActivations([Values] bool debiased)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (a, b, xa, xb) = SyntheticGrams.Make(n: 25);
+        using (a) using (b)
+        {
+            var random = new Random(9);
+            var indices = Enumerable.Range(0, 25).Select(_ => (long)random.Next(25)).ToArray();
+            var index = torch.tensor(indices);
+            var stackA = torch.stack(a.Layers.Select(l => a[l]).ToList());
+            var stackB = torch.stack(b.Layers.Select(l => b[l]).ToList());
+            var replicate = CkaBootstrap.ReplicateCka(stackA, stackB, index, debiased).ToArray<double>();
+            for (var l = 0; l < 4; l++)
+            {
+                var expected = LinearCka.FromActivations(xa[l].index_select(0, index), xb[l].index_select(0, index), debiased);
+                Assert.That(replicate[l], Is.EqualTo(expected).Within(1e-11), $"layer {l}");
+            }
+        }
+    }
+
+    [Test]
+    public void WeightedReplicatesEqualTheGatherPath()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (a, b, _, _) = SyntheticGrams.Make(n: 25);
+        using (a) using (b)
+        {
+            var stackA = torch.stack(a.Layers.Select(l => a[l]).ToList());
+            var stackB = torch.stack(b.Layers.Select(l => b[l]).ToList());
+            var random = new Random(3);
+            var draws = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 25).Select(_ => (long)random.Next(25)).ToArray()).ToArray();
+            var counts = new double[3 * 25];
+            for (var r = 0; r < 3; r++) foreach (var i in draws[r]) counts[r * 25 + i]++;
+            var weighted = CkaBootstrap.BiasedReplicates(stackA, stackB, torch.tensor(counts, 3, 25)).ToArray<double>();
+            for (var r = 0; r < 3; r++)
+            {
+                var gathered = CkaBootstrap.ReplicateCka(stackA, stackB, torch.tensor(draws[r]), debiased: false).ToArray<double>();
+                for (var l = 0; l < 4; l++) Assert.That(weighted[r * 4 + l], Is.EqualTo(gathered[l]).Within(1e-11), $"replicate {r}, layer {l}");
+            }
+        }
+    }
+
+    [Test]
+    public void CenteredGramsGiveTheSameIntervalsAsRawOnes([Values] bool debiased)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (a, b, _, _) = SyntheticGrams.Make(n: 30);
+        using (a) using (b)
+        using (var ca = a.Centered())
+        using (var cb = b.Centered())
+        {
+            var raw = CkaBootstrap.Run(a, b, Options, Ranges, debiased);
+            var centered = CkaBootstrap.Run(ca, cb, Options, Ranges, debiased);
+            for (var l = 0; l < 4; l++)
+            {
+                Assert.That(centered.PerLayer[l].Cka.Lower, Is.EqualTo(raw.PerLayer[l].Cka.Lower).Within(1e-10));
+                Assert.That(centered.PerLayer[l].Cka.Upper, Is.EqualTo(raw.PerLayer[l].Cka.Upper).Within(1e-10));
+            }
+        }
+    }
+
+    [Test]
+    public void TheSeedFixesTheIntervals()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (a, b, _, _) = SyntheticGrams.Make(n: 30);
+        using (a) using (b)
+        {
+            var first = CkaBootstrap.Run(a, b, Options, Ranges);
+            var again = CkaBootstrap.Run(a, b, Options, Ranges);
+            var other = CkaBootstrap.Run(a, b, Options with { Seed = 5 }, Ranges);
+            Assert.That(again.PerLayer.Select(p => p.Cka), Is.EqualTo(first.PerLayer.Select(p => p.Cka)));
+            Assert.That(other.PerLayer.Select(p => p.Cka.Lower), Is.Not.EqualTo(first.PerLayer.Select(p => p.Cka.Lower)));
+        }
+    }
+
+    [Test]
+    public void QuantilesInterpolateBetweenOrderStatistics()
+    {
+        double[] sorted = [1, 2, 3, 4, 5];
+        Assert.That(CkaBootstrap.Quantile(sorted, 0.0), Is.EqualTo(1));
+        Assert.That(CkaBootstrap.Quantile(sorted, 1.0), Is.EqualTo(5));
+        Assert.That(CkaBootstrap.Quantile(sorted, 0.5), Is.EqualTo(3));
+        Assert.That(CkaBootstrap.Quantile(sorted, 0.1), Is.EqualTo(1.4).Within(1e-15));
+    }
+}
