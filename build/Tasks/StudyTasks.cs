@@ -50,3 +50,13 @@ internal sealed class TrainTask : StudyStageTask { protected override string Sta
 
 [DependsOn(typeof(TrainTask))]
 internal sealed class EvaluateTask : StudyStageTask { protected override string Stage => "evaluate"; }
+
+[DependsOn(typeof(TrainTask))]
+internal sealed class AnalyzeTask : StudyStageTask { protected override string Stage => "analyze"; }
+
+[DependsOn(typeof(EvaluateTask))]
+[DependsOn(typeof(AnalyzeTask))]
+internal sealed class PlotTask : StudyStageTask { protected override string Stage => "plot"; }
+
+[DependsOn(typeof(PlotTask))]
+internal sealed class ReportTask : StudyStageTask { protected override string Stage => "report"; }

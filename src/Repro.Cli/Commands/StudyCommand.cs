@@ -50,7 +50,7 @@ internal static class StudyCommand
     {
         var root = repo.Length > 0 ? repo : FindRepoRoot();
         var profile = Repro.Experiments.Profile.Named(root, profileName);
-        return (Study.Plan(profile), new StudyContext(profile, root, new ConsoleProgress()));
+        return (Study.Plan(profile, root), new StudyContext(profile, root, new ConsoleProgress()));
     }
 
     internal static string FindRepoRoot()

@@ -5,13 +5,16 @@ namespace Repro.Experiments;
 /// <summary>The paper's study: its stages, in the order data flows through them.</summary>
 public static class Study
 {
-    public static IReadOnlyList<Stage> Stages() =>
+    public static IReadOnlyList<Stage> Stages(string repoRoot) =>
     [
-        new DataStage(),
+        new DataStage(repoRoot),
         new PretrainStage(),
         new TrainStage(),
         new EvaluateStage(),
+        new AnalyzeStage(),
+        new PlotStage(),
+        new ReportStage(repoRoot),
     ];
 
-    public static StudyPlan Plan(Profile profile) => new(Stages(), profile);
+    public static StudyPlan Plan(Profile profile, string repoRoot) => new(Stages(repoRoot), profile);
 }

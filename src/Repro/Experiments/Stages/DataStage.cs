@@ -10,7 +10,7 @@ namespace Repro.Experiments.Stages;
 /// The datasets of the study: generated two-domain street scenes (and the pre-training set), or BDD100K and
 /// GTAV/VIPER from disk; read through the same readers, label map and filters either way, then split 60/20/20.
 /// </summary>
-public sealed class DataStage : Stage
+public sealed class DataStage(string repoRoot) : Stage
 {
     public const string Real = "real";
     public const string Synthetic = "synthetic";
@@ -22,7 +22,7 @@ public sealed class DataStage : Stage
     {
         profile.Data,
         // The label map is a file the user may edit: its content, not its name, is the setting.
-        LabelMap = File.Exists(profile.Data.LabelMap) ? Manifest.Hash(File.ReadAllText(profile.Data.LabelMap)) : profile.Data.LabelMap,
+        LabelMap = Path.Combine(repoRoot, profile.Data.LabelMap) is var path && File.Exists(path) ? Manifest.Hash(File.ReadAllText(path)) : profile.Data.LabelMap,
     };
 
     public override void Run(StudyContext context)

@@ -1,0 +1,156 @@
+using System.Globalization;
+using Repro.Data.Loading;
+using Repro.Data.Splitting;
+using Repro.Experiments.Claims;
+using Repro.Models.Darknet;
+using Repro.Reporting.Tables;
+using Repro.Similarity;
+using Repro.Torch;
+using Repro.Torch.IO;
+using Repro.Training;
+using SimilarityRange = Repro.Similarity.LayerRange;
+
+namespace Repro.Experiments.Stages;
+
+/// <summary>
+/// The layer analysis: n random real test images (chosen by seed and recorded) through every trained model at each
+/// analysis size; per-layer Gram matrices (cached); per-layer CKA for every same-seed pair with bootstrap intervals,
+/// cross-seed pairs, layer × layer maps, means over all / backbone / head, a freshly initialised network as the
+/// reference for "low", and activation statistics.
+/// </summary>
+public sealed class AnalyzeStage : Stage
+{
+    public const string PerLayerTable = "cka-per-layer.csv";
+    public const string MeansTable = "cka-means.csv";
+    public const string StatisticsTable = "activation-stats.csv";
+    public const string ImagesList = "images.txt";
+    public const string Untrained = "untrained";
+
+    public override string Name => "analyze";
+    public override IReadOnlyList<string> DependsOn => ["data", "train"];
+
+    public override object Settings(Profile profile) => profile.Analysis;
+
+    private static readonly (string A, string B)[] Pairs =
+        [(StudyModels.UReal, StudyModels.USynthetic), (StudyModels.UReal, StudyModels.FSynthetic), (StudyModels.USynthetic, StudyModels.FSynthetic)];
+
+    public override void Run(StudyContext context)
+    {
+        var dir = context.StageDir(Name);
+        var settings = context.Profile.Analysis;
+        var seeds = context.Profile.Seeds;
+        var primary = settings.Sizes[0];
+        var images = ChooseImages(context);
+        File.WriteAllLines(Path.Combine(dir, ImagesList), images.Select(i => i.Id));
+        var kinds = LayerKindNames(StudyNetworks.DetectorCfg(context));
+
+        var perLayer = new ResultTable("cka-per-layer", "model_a", "seed_a", "model_b", "seed_b", "size", "layer", "kind", "cka", "lower", "upper");
+        var means = new ResultTable("cka-means", "model_a", "seed_a", "model_b", "seed_b", "size", "part", "layers", "mean", "lower", "upper");
+        var statistics = new ResultTable("activation-stats", "model", "seed", "size", "count", "mean", "std", "min", "max", "median",
+            "median_error", "fraction_zero", "fraction_negative");
+
+        foreach (var size in settings.Sizes.Union(settings.StatisticsSizes))
+        {
+            var grams = new Dictionary<(string Model, int Seed), GramSet>();
+            try
+            {
+                foreach (var run in ModelRun.All(context.Profile))
+                    grams[(run.Model, run.Seed)] = Capture(context, run, images, size, statistics);
+                if (size == primary)
+                    grams[(Untrained, 0)] = Capture(context, new ModelRun(Untrained, seeds[^1] + 1000), images, size, null);
+                if (!settings.Sizes.Contains(size)) continue;
+
+                void Compare(string a, int sa, string b, int sb, bool intervals, bool matrix)
+                {
+                    var (ga, gb) = (grams[(a, sa)], grams[(b, sb)]);
+                    var tag = $"{a}-seed{sa}-vs-{b}-seed{sb}-{size}";
+                    context.Progress.Log($"CKA {tag}");
+                    if (intervals)
+                    {
+                        var boot = CkaBootstrap.Run(ga, gb, new BootstrapOptions(settings.Bootstrap, 0.95, settings.ImageSeed), SimilarityRange.PaperDefaults);
+                        foreach (var (layer, e) in boot.PerLayer) perLayer.AddRow(a, sa, b, sb, size, layer, kinds[layer], e.Value, e.Lower, e.Upper);
+                        foreach (var (range, e) in boot.Means) means.AddRow(a, sa, b, sb, size, range.Name, range.Last - range.First + 1, e.Value, e.Lower, e.Upper);
+                    }
+                    else
+                    {
+                        var curve = CkaComparison.PerLayer(ga, gb);
+                        foreach (var c in curve) perLayer.AddRow(a, sa, b, sb, size, c.Layer, kinds[c.Layer], c.Cka, double.NaN, double.NaN);
+                        foreach (var m in CkaComparison.Means(curve, SimilarityRange.PaperDefaults))
+                            means.AddRow(a, sa, b, sb, size, m.Range.Name, m.Layers, m.Mean, double.NaN, double.NaN);
+                    }
+                    if (matrix) SimilarityCsv.WriteMatrix(Path.Combine(dir, "matrices", $"{tag}.csv"), CkaComparison.LayerByLayer(ga, gb));
+                }
+
+                foreach (var seed in seeds)
+                    foreach (var (a, b) in Pairs)
+                        Compare(a, seed, b, seed, intervals: size == primary, matrix: size == primary);
+                if (size != primary) continue;
+                // Across seeds (Fig 6): every pair and every model with itself, seed 0 against seed 1.
+                for (var i = 0; i + 1 < seeds.Length; i++)
+                {
+                    foreach (var (a, b) in Pairs) Compare(a, seeds[i], b, seeds[i + 1], false, false);
+                    foreach (var m in StudyModels.All) Compare(m, seeds[i], m, seeds[i + 1], false, false);
+                }
+                // The floor: a trained model against the same architecture freshly initialised from another seed.
+                Compare(StudyModels.UReal, seeds[0], Untrained, 0, false, false);
+            }
+            finally
+            {
+                foreach (var g in grams.Values) g.Dispose();
+            }
+        }
+        CsvTable.Write(Path.Combine(dir, PerLayerTable), perLayer);
+        CsvTable.Write(Path.Combine(dir, MeansTable), means);
+        CsvTable.Write(Path.Combine(dir, StatisticsTable), statistics);
+    }
+
+    /// <summary>n images of the real test set, drawn by the analysis seed (the paper: 200 random real test images).</summary>
+    private static IReadOnlyList<Data.Reading.LabeledImage> ChooseImages(StudyContext context)
+    {
+        var test = DatasetIndex.Read(context.StageDir("data"), DataStage.Real)[SplitName.Test].OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+        var n = context.Profile.Analysis.Images;
+        if (test.Count < n) throw new InvalidDataException($"analysis.images is {n}, but the real test set has only {test.Count} images");
+        var random = new Random(context.Profile.Analysis.ImageSeed);
+        return test.OrderBy(_ => random.Next()).Take(n).ToList();
+    }
+
+    private static GramSet Capture(StudyContext context, ModelRun run, IReadOnlyList<Data.Reading.LabeledImage> images, int size, ResultTable? statistics)
+    {
+        var ids = images.Select(i => i.Id).ToList();
+        var cachePath = Path.Combine(context.StageDir("analyze"), "grams", $"{run.Folder}-{size}.tensors");
+        var key = new GramCacheKey(run.Folder, Enumerable.Range(0, 107).ToList(), size, size, ids);
+        var wantStatistics = statistics is not null && context.Profile.Analysis.StatisticsSizes.Contains(size);
+        if (File.Exists(cachePath) && !wantStatistics) return GramCache.Load(cachePath, key);
+
+        var device = context.Device;
+        using var network = DarknetNetwork.Build(StudyNetworks.DetectorCfg(context, size), run.Seed, device);
+        if (run.Model != Untrained) Checkpoint.LoadWeights(StudyNetworks.TrainedWeights(context, run), network);
+        var set = new ImageSet(ids, (start, count) =>
+        {
+            var pixels = new float[count * 3 * size * size];
+            for (var i = 0; i < count; i++)
+            {
+                using var image = Image.Read(images[start + i].ImagePath);
+                Letterbox.Apply(image, size, pixels.AsSpan(i * 3 * size * size, 3 * size * size));
+            }
+            using var cpu = torch.tensor(pixels, count, 3, size, size);
+            return cpu.to(device);
+        });
+        context.Progress.Log($"capturing {run} at {size}×{size} ({ids.Count} images)");
+        var options = new GramCaptureOptions((long)(context.Profile.Analysis.MemoryBudgetGiB * (1L << 30)), 8, wantStatistics);
+        using var result = GramCapture.Capture(network, set, null, options);
+        if (wantStatistics)
+        {
+            var all = new ActivationStatistics();
+            foreach (var s in result.Statistics.Values) all.Merge(s);
+            var x = all.Summary();
+            statistics!.AddRow(run.Model, run.Seed, size, x.Count, x.Mean, x.Std, x.Min, x.Max, x.Median, x.MedianErrorBound, x.FractionZeros, x.FractionNegatives);
+        }
+        var centered = result.Grams.Centered();
+        GramCache.Save(cachePath, key, centered);
+        return centered;
+    }
+
+    private static string[] LayerKindNames(DarknetCfg cfg) =>
+        cfg.Layers.Select(l => l.GetType().Name.Replace("Spec", "").ToLowerInvariant()).ToArray();
+}

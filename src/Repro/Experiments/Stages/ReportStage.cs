@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Repro.Experiments.Claims;
+using Repro.Reporting.Tables;
+using Repro.Torch.IO;
+
+namespace Repro.Experiments.Stages;
+
+/// <summary>
+/// The run's result tables (tables/*.csv, the files snapshots compare) and artifacts/PROFILE/report.md: the settings,
+/// every table, every plot, and the claims table — claim, paper value, measured value, verdict.
+/// </summary>
+public sealed class ReportStage(string repoRoot) : Stage
+{
+    public const string ClaimsTable = "claims";
+
+    public override string Name => "report";
+    public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze", "plot"];
+
+    // The claims file is a setting: a changed threshold re-judges the run.
+    public override object Settings(Profile profile) => new { Claims = Manifest.Hash(File.ReadAllText(ClaimsPath(repoRoot))) };
+
+    public static string ClaimsPath(string repoRoot) => Path.Combine(repoRoot, "expected-results", "paper-claims.json");
+
+    public static string TablesDir(StudyContext context) => Path.Combine(context.ArtifactsDir, "tables");
+
+    public override void Run(StudyContext context)
+    {
+        var tables = TablesDir(context);
+        if (Directory.Exists(tables)) Directory.Delete(tables, recursive: true);
+        Directory.CreateDirectory(tables);
+        var analyze = context.StageDir("analyze");
+        // The stage outputs that are result tables, under the names snapshots know them by.
+        File.Copy(Path.Combine(context.StageDir("evaluate"), EvaluateStage.MapTable), Path.Combine(tables, "table2-map.csv"));
+        File.Copy(Path.Combine(analyze, AnalyzeStage.MeansTable), Path.Combine(tables, "table5-cka-means.csv"));
+        File.Copy(Path.Combine(analyze, AnalyzeStage.StatisticsTable), Path.Combine(tables, "tables3-4-activation-stats.csv"));
+        File.Copy(Path.Combine(analyze, AnalyzeStage.PerLayerTable), Path.Combine(tables, "cka-per-layer.csv"));
+
+        var results = StudyResultsReader.Read(context);
+        var verdicts = Judge(context, results);
+        var claims = new ResultTable(ClaimsTable, "id", "verdict");
+        foreach (var (_, v) in verdicts) claims.AddRow(v.Id, v.Status);
+        CsvTable.Write(Path.Combine(tables, $"{ClaimsTable}.csv"), claims);
+
+        AtomicFile.WriteAllText(Path.Combine(context.ArtifactsDir, "report.md"), Markdown(context, results, verdicts));
+    }
+
+    /// <summary>Every claim of expected-results/paper-claims.json judged on the run, at the primary analysis size.</summary>
+    public static IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)> Judge(StudyContext context, StudyResults results)
+    {
+        var evaluator = new ClaimEvaluator(results, context.Profile.Analysis.Sizes[0]);
+        return ClaimSpec.Load(ClaimsPath(context.RepoRoot))
+            .Select(c =>
+            {
+                try { return (c, evaluator.Evaluate(c)); }
+                catch (KeyNotFoundException e) { return (c, new Verdict(c.Id, false, $"not measurable: {e.Message}", "")); }
+            }).ToList();
+    }
+
+    private static string Markdown(StudyContext context, StudyResults results, IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)> verdicts)
+    {
+        var p = context.Profile;
+        var md = new StringBuilder();
+        md.AppendLine($"# Repro report — profile `{p.Name}`");
+        md.AppendLine();
+        md.AppendLine($"{p.Description}. Paper: *Object Detector Differences when using Synthetic and Real Training Data*.");
+        md.AppendLine();
+        md.AppendLine($"Claims reproduced: **{verdicts.Count(v => v.Verdict.Holds)} of {verdicts.Count}**.");
+        md.AppendLine();
+        md.AppendLine("## Claims");
+        md.AppendLine();
+        var claims = new ResultTable("claims", "id", "claim", "paper", "measured", "threshold", "verdict");
+        foreach (var (c, v) in verdicts) claims.AddRow(c.Id, c.Text, c.Paper, v.Measured, v.Expected, v.Holds ? "✅ holds" : "❌ does not hold");
+        md.AppendLine(MarkdownTable.Render(claims));
+        md.AppendLine();
+        md.AppendLine("## Table 2: mAP@0.5");
+        md.AppendLine();
+        var map = new ResultTable("map", [new TableColumn("model"), new TableColumn("test set"), .. p.Seeds.Select(s => new TableColumn($"seed {s}", "F3")), new TableColumn("mean", "F3")]);
+        foreach (var model in StudyModels.All)
+            foreach (var test in new[] { DataStage.Real, DataStage.Synthetic })
+                map.AddRow([model, test, .. p.Seeds.Select(s => (object?)results.Maps.Single(m => m.Model == model && m.Seed == s && m.TestSet == test).Map), results.Map(model, test)]);
+        md.AppendLine(MarkdownTable.Render(map));
+        md.AppendLine();
+        md.AppendLine("![mAP](plot/map.svg)");
+        md.AppendLine();
+        md.AppendLine($"## Table 5: mean CKA ({p.Analysis.Sizes[0]}×{p.Analysis.Sizes[0]}, {p.Analysis.Images} real test images, 95% bootstrap intervals)");
+        md.AppendLine();
+        var means = new ResultTable("means", [new("comparison"), new("seeds"), new TableColumn("all", "F3"), new("all CI"), new TableColumn("backbone", "F3"),
+            new("backbone CI"), new TableColumn("head", "F3"), new("head CI")]);
+        var rows = StudyResultsReader.Rows(Path.Combine(context.StageDir("analyze"), AnalyzeStage.MeansTable))
+            .Where(r => StudyResultsReader.Int(r["size"]) == p.Analysis.Sizes[0])
+            .GroupBy(r => (r["model_a"], r["seed_a"], r["model_b"], r["seed_b"]));
+        foreach (var g in rows)
+        {
+            var parts = g.ToDictionary(r => r["part"]);
+            string Ci(string part) => double.IsNaN(StudyResultsReader.Num(parts[part]["lower"])) ? "" :
+                string.Create(CultureInfo.InvariantCulture, $"[{StudyResultsReader.Num(parts[part]["lower"]):F3}, {StudyResultsReader.Num(parts[part]["upper"]):F3}]");
+            means.AddRow($"{g.Key.Item1} vs {g.Key.Item3}", $"{g.Key.Item2} / {g.Key.Item4}", StudyResultsReader.Num(parts["all"]["mean"]), Ci("all"),
+                StudyResultsReader.Num(parts["backbone"]["mean"]), Ci("backbone"), StudyResultsReader.Num(parts["head"]["mean"]), Ci("head"));
+        }
+        md.AppendLine(MarkdownTable.Render(means));
+        md.AppendLine();
+        md.AppendLine("## Figures");
+        md.AppendLine();
+        foreach (var svg in Directory.EnumerateFiles(context.StageDir("plot"), "*.svg").Order(StringComparer.Ordinal))
+            md.AppendLine($"![{Path.GetFileNameWithoutExtension(svg)}](plot/{Path.GetFileName(svg)})").AppendLine();
+        md.AppendLine("## Tables 3–4: activation statistics over all layers");
+        md.AppendLine();
+        var stats = new ResultTable("stats", [new("model"), new("seed"), new("size"), new TableColumn("mean", "F4"), new TableColumn("std", "F4"),
+            new TableColumn("min", "F3"), new TableColumn("max", "F3"), new TableColumn("median", "F4"), new TableColumn("zeros", "P2"), new TableColumn("negatives", "P2")]);
+        foreach (var a in results.Activations) stats.AddRow(a.Model, a.Seed, a.Size, a.Mean, a.Std, a.Min, a.Max, a.Median, a.FractionZero, a.FractionNegative);
+        md.AppendLine(MarkdownTable.Render(stats));
+        md.AppendLine();
+        md.AppendLine("## Settings");
+        md.AppendLine();
+        md.AppendLine("```json");
+        md.AppendLine(JsonSerializer.Serialize(p, new JsonSerializerOptions { WriteIndented = true }));
+        md.AppendLine("```");
+        return md.ToString();
+    }
+}
