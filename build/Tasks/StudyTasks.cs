@@ -32,10 +32,12 @@ internal static class Cli
 {
     public static string Profile(BuildContext context) => context.Arguments.Get("profile", "smoke");
 
-    public static List<string> Args(BuildContext context, params string[] args)
+    public static List<string> Args(BuildContext context, params string[] args) => ArgsFor(context, Profile(context), args);
+
+    public static List<string> ArgsFor(BuildContext context, string profile, params string[] args)
     {
         var dll = Path.Combine(context.RepoRoot, "src", "Repro.Cli", "bin", context.Configuration, "net10.0", "Repro.Cli.dll");
-        return [dll, .. args, "--profile", Profile(context), "--repo", context.RepoRoot];
+        return [dll, .. args, "--profile", profile, "--repo", context.RepoRoot];
     }
 }
 
@@ -60,3 +62,40 @@ internal sealed class PlotTask : StudyStageTask { protected override string Stag
 
 [DependsOn(typeof(PlotTask))]
 internal sealed class ReportTask : StudyStageTask { protected override string Stage => "report"; }
+
+/// <summary>The profile's result tables against expected-results/PROFILE (tolerances beside them).</summary>
+[DependsOn(typeof(ReportTask))]
+internal sealed class SnapshotTask : BuildTask
+{
+    public override string Description => "compare the profile's result tables with their verified snapshots";
+
+    public override void Run(BuildContext context)
+    {
+        if (!TestTask.DotnetTest(context, TestTask.StudyTestProject(context), "FullyQualifiedName~Repro.Tests.Study.SnapshotTests", Cli.Profile(context)))
+            throw new BuildFailedException($"snapshots of '{Cli.Profile(context)}' differ (received files in expected-results/{Cli.Profile(context)})");
+    }
+}
+
+/// <summary>The paper's claims as NUnit tests over the profile's trained models.</summary>
+[DependsOn(typeof(ReportTask))]
+internal sealed class ClaimsTask : BuildTask
+{
+    public override string Description => "the paper's claims C01–C18 judged on the profile's run";
+
+    public override void Run(BuildContext context)
+    {
+        if (!TestTask.DotnetTest(context, TestTask.StudyTestProject(context), "FullyQualifiedName~Repro.Tests.Study.ClaimTests", Cli.Profile(context)))
+            throw new BuildFailedException($"claims of '{Cli.Profile(context)}' differ from what is expected (see the test output)");
+    }
+}
+
+/// <summary>The whole study for --profile (default smoke): data to claims.</summary>
+[DependsOn(typeof(SnapshotTask))]
+[DependsOn(typeof(ClaimsTask))]
+internal sealed class ReproduceTask : BuildTask
+{
+    public override string Description => "the whole study for --profile (default smoke): data → … → report, snapshots, claims";
+
+    public override void Run(BuildContext context) =>
+        context.Info($"report: {Path.Combine(context.Artifacts, Cli.Profile(context), "report.md")}");
+}

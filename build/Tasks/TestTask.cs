@@ -3,30 +3,56 @@ using Repro.Build.Engine;
 namespace Repro.Build.Tasks;
 
 /// <summary>
-/// Runs every test project under tests/, each with a console summary and a trx file in artifacts/test-results.
-/// All projects run even when one fails, so one red run shows every failure. --filter EXPR is passed through.
+/// The test suite: every test project's unit tests (console summary, trx files in artifacts/test-results), then
+/// the `ci` profile end to end — data, pre-training, training, evaluation, analysis, plots, report — and its
+/// snapshot and claim tests. All parts run even when one fails, so one red run shows every failure.
+/// --filter EXPR narrows the unit tests (and skips the ci study).
 /// </summary>
 [DependsOn(typeof(BuildSolutionTask))]
 internal sealed class TestTask : BuildTask
 {
-    public override string Description => "every test project (trx in artifacts/test-results; --filter passed through)";
+    public override string Description => "unit tests, then the ci profile end to end with its snapshot and claim tests";
 
     public override void Run(BuildContext context)
     {
-        var results = Path.Combine(context.Artifacts, "test-results");
         var failures = new List<string>();
-        foreach (var project in Directory.EnumerateFiles(Path.Combine(context.RepoRoot, "tests"), "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        var filter = context.Arguments.Has("filter") ? context.Arguments.Get("filter", "") : null;
+        foreach (var project in TestProjects(context))
+            if (!DotnetTest(context, project, filter is null ? "Category!=Study" : $"({filter})&Category!=Study", null))
+                failures.Add(Path.GetFileNameWithoutExtension(project));
+
+        if (filter is null)
         {
-            var name = Path.GetFileNameWithoutExtension(project);
-            var args = new List<string>
-            {
-                "test", project, "-c", context.Configuration, "--no-build", "--nologo",
-                "--results-directory", results, "--logger", $"trx;LogFileName={name}.trx", "--logger", "console;verbosity=normal",
-            };
-            if (context.Arguments.Has("filter")) args.AddRange(["--filter", context.Arguments.Get("filter", "")]);
-            try { context.Run("dotnet", args); }
-            catch (BuildFailedException) { failures.Add(name); }
+            try { context.Run("dotnet", Cli.ArgsFor(context, "ci", "study", "run", "--stage", "report")); }
+            catch (BuildFailedException) { failures.Add("ci study run"); }
+            if (!DotnetTest(context, StudyTestProject(context), "Category=Study", "ci")) failures.Add("ci snapshots and claims");
         }
-        if (failures.Count > 0) throw new BuildFailedException($"tests failed in {string.Join(", ", failures)}");
+        if (failures.Count > 0) throw new BuildFailedException($"failed: {string.Join(", ", failures)}");
+    }
+
+    internal static IEnumerable<string> TestProjects(BuildContext context) =>
+        Directory.EnumerateFiles(Path.Combine(context.RepoRoot, "tests"), "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+
+    internal static string StudyTestProject(BuildContext context) => Path.Combine(context.RepoRoot, "tests", "Repro.Tests", "Repro.Tests.csproj");
+
+    /// <summary>dotnet test of one project; the profile (when given) reaches the study tests as REPRO_PROFILE.</summary>
+    internal static bool DotnetTest(BuildContext context, string project, string filter, string? profile)
+    {
+        var name = Path.GetFileNameWithoutExtension(project) + (profile is null ? "" : $"-{profile}-study");
+        var args = new List<string>
+        {
+            "test", project, "-c", context.Configuration, "--no-build", "--nologo", "--filter", filter,
+            "--results-directory", Path.Combine(context.Artifacts, "test-results"),
+            "--logger", $"trx;LogFileName={name}.trx", "--logger", "console;verbosity=normal",
+        };
+        try
+        {
+            context.Run("dotnet", args, profile is null ? null : new Dictionary<string, string> { ["REPRO_PROFILE"] = profile });
+            return true;
+        }
+        catch (BuildFailedException)
+        {
+            return false;
+        }
     }
 }

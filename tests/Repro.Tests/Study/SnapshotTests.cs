@@ -1,0 +1,35 @@
+using Repro.Reporting.Snapshots;
+
+namespace Repro.Tests.Study;
+
+/// <summary>
+/// Every result table of the profile's run against its verified snapshot, with the tolerances declared in
+/// expected-results/PROFILE/tolerances.json. A difference writes *.received.* beside the snapshot and fails with a
+/// table of only the rows that differ.
+/// </summary>
+[Category("Study")]
+public class SnapshotTests
+{
+    private static IEnumerable<string> Tables() =>
+        Directory.Exists(RepoPaths.Of("expected-results", StudyRun.ProfileName))
+            ? Directory.EnumerateFiles(RepoPaths.Of("expected-results", StudyRun.ProfileName), "*.verified.*")
+                .Select(p => Path.GetFileName(p).Replace(".verified", "")).Order(StringComparer.Ordinal)
+            : [];
+
+    [Test]
+    public void EveryProducedTableHasAVerifiedSnapshot()
+    {
+        StudyRun.RequireArtifacts();
+        var produced = Directory.EnumerateFiles(StudyRun.TablesDir).Select(Path.GetFileName).Order(StringComparer.Ordinal);
+        Assert.That(Tables(), Is.EquivalentTo(produced),
+            $"tables of '{StudyRun.ProfileName}' without a verified snapshot (or snapshots no longer produced); accept with: dotnet run --project src/Repro.Cli -- snapshot accept --profile {StudyRun.ProfileName}");
+    }
+
+    [TestCaseSource(nameof(Tables))]
+    public void TableMatchesItsVerifiedSnapshot(string table)
+    {
+        StudyRun.RequireArtifacts();
+        var result = new SnapshotStore(RepoPaths.Of("expected-results")).CheckFile(StudyRun.ProfileName, Path.Combine(StudyRun.TablesDir, table));
+        Assert.That(result.IsMatch, Is.True, result.Describe());
+    }
+}
