@@ -7,39 +7,78 @@ using Spectre.Console;
 namespace Repro.Cli.Commands;
 
 /// <summary>
-/// <c>repro bench</c>: speed and memory as ratios to the machine's limits (measured peaks, direct libtorch,
-/// budgets), never as pass/fail wall-clock times.
+/// <c>repro bench</c>: speed and memory as ratios to the machine's limits (the measured conv and matmul peaks,
+/// direct libtorch, the memory budget), never as pass/fail wall-clock times.
 /// </summary>
 internal static class BenchCommand
 {
+    private static readonly string[] Suites = ["engine", "model", "data", "similarity"];
+
     public static Command Create()
     {
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: all cores)" };
-        var repeats = new Option<int>("--repeats") { Description = "timed rounds per measurement (best is kept)", DefaultValueFactory = _ => 5 };
-        var command = new Command("bench", "Measure the engine: conv GFLOP/s against libtorch's C++ API, per-op overhead.") { threads, repeats };
+        var repeats = new Option<int>("--repeats") { Description = "timed rounds per engine measurement (best is kept)", DefaultValueFactory = _ => 5 };
+        var suites = new Option<string[]>("--suite") { Description = $"what to measure: {string.Join(", ", Suites)} (default: all)", AllowMultipleArgumentsPerToken = true };
+        var widths = new Option<double[]>("--widths") { Description = "model widths", DefaultValueFactory = _ => [1, 0.5, 0.25], AllowMultipleArgumentsPerToken = true };
+        var sizes = new Option<int[]>("--sizes") { Description = "model input sizes", DefaultValueFactory = _ => [416, 256, 128], AllowMultipleArgumentsPerToken = true };
+        var batch = new Option<int>("--batch") { Description = "model batch size", DefaultValueFactory = _ => 8 };
+        var device = new Option<string>("--device") { Description = "cpu or cuda[:N]", DefaultValueFactory = _ => "cpu" };
+        var command = new Command("bench", "Measure the engine, the model, the data pipeline and the layer analysis against the machine's limits.")
+            { threads, repeats, suites, widths, sizes, batch, device };
         command.SetAction(parse =>
         {
             if (parse.GetValue(threads) is { } n) torch.set_num_threads(n);
+            var chosen = parse.GetValue(suites) is { Length: > 0 } s ? s : Suites;
+            if (chosen.FirstOrDefault(x => !Suites.Contains(x)) is { } unknown)
+            {
+                AnsiConsole.MarkupLine($"[red]error:[/] unknown suite '{Markup.Escape(unknown)}' (choose from {string.Join(", ", Suites)})");
+                return 2;
+            }
             AnsiConsole.MarkupLine($"libtorch {torch.version}, {torch.get_num_threads()} threads, CUDA {(torch.cuda.is_available() ? "available" : "not available")}");
-            Print(EngineBenchmark.Run(parse.GetValue(repeats)));
+            var rows = new List<BenchmarkRow>();
+            double? peak = null;
+            if (chosen.Contains("engine"))
+            {
+                rows.AddRange(Print(EngineBenchmark.Run(parse.GetValue(repeats))));
+                peak = rows.Single(r => r.Name.StartsWith("measured peak", StringComparison.Ordinal)).Value;
+            }
+            if (chosen.Contains("model"))
+            {
+                var options = new ModelBenchmarkOptions
+                {
+                    Widths = parse.GetValue(widths)!, Sizes = parse.GetValue(sizes)!, BatchSize = parse.GetValue(batch), Device = Device.Parse(parse.GetValue(device)!),
+                };
+                rows.AddRange(Print(ModelBenchmark.Run(options).Select(r => new BenchmarkRow("model",
+                    $"YOLOv3 w{r.Width} {r.Size}px {r.Pass} batch {r.BatchSize} ({r.ImagesPerSecond:F1} img/s)", r.AchievedGflopsPerSecond, "GFLOP/s",
+                    peak is { } p ? r.PeakRatio(p) : null, peak is null ? "" : "measured conv peak"))));
+            }
+            if (chosen.Contains("data")) rows.AddRange(Print(DataBenchmark.Run()));
+            if (chosen.Contains("similarity")) rows.AddRange(Print(SimilarityBenchmark.Run()));
+            Summary(rows);
             return 0;
         });
         return command;
     }
 
-    internal static void Print(IEnumerable<BenchmarkRow> rows)
+    /// <summary>A line per figure as it is measured, so a long benchmark shows progress.</summary>
+    private static IEnumerable<BenchmarkRow> Print(IEnumerable<BenchmarkRow> rows)
     {
-        var table = new Table().Border(TableBorder.Simple)
-            .AddColumn("Group").AddColumn("Measurement").AddColumn(new TableColumn("Value").RightAligned()).AddColumn("Unit")
-            .AddColumn(new TableColumn("Ratio").RightAligned()).AddColumn("Ratio to");
-        // A line per figure as it is measured (a long benchmark shows progress), then the table.
         foreach (var r in rows)
         {
             var ratio = r.Ratio is { } x ? $"  ({x.ToString("F3", CultureInfo.InvariantCulture)} of {r.RatioTo})" : "";
             AnsiConsole.MarkupLine(Markup.Escape($"  {r.Group}: {r.Name} = {r.Value.ToString("F2", CultureInfo.InvariantCulture)} {r.Unit}{ratio}"));
+            yield return r;
+        }
+    }
+
+    private static void Summary(IEnumerable<BenchmarkRow> rows)
+    {
+        var table = new Table().Border(TableBorder.Simple)
+            .AddColumn("Group").AddColumn("Measurement").AddColumn(new TableColumn("Value").RightAligned()).AddColumn("Unit")
+            .AddColumn(new TableColumn("Ratio").RightAligned()).AddColumn("Ratio to");
+        foreach (var r in rows)
             table.AddRow(Markup.Escape(r.Group), Markup.Escape(r.Name), r.Value.ToString("F2", CultureInfo.InvariantCulture), Markup.Escape(r.Unit),
                 r.Ratio is { } y ? y.ToString("F3", CultureInfo.InvariantCulture) : "", Markup.Escape(r.RatioTo));
-        }
         AnsiConsole.Write(table);
     }
 }
