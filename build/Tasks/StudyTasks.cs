@@ -63,30 +63,36 @@ internal sealed class PlotTask : StudyStageTask { protected override string Stag
 [DependsOn(typeof(PlotTask))]
 internal sealed class ReportTask : StudyStageTask { protected override string Stage => "report"; }
 
-/// <summary>The profile's result tables against expected-results/PROFILE (tolerances beside them).</summary>
-[DependsOn(typeof(ReportTask))]
-internal sealed class SnapshotTask : BuildTask
+/// <summary>A group of the study's NUnit tests (tests/Repro.Tests/Study) run on --profile's artifacts.</summary>
+internal abstract class StudyTestsTask : BuildTask
 {
-    public override string Description => "compare the profile's result tables with their verified snapshots";
+    protected abstract string TestClass { get; }
+    protected abstract string FailureMessage(string profile);
 
     public override void Run(BuildContext context)
     {
-        if (!TestTask.DotnetTest(context, TestTask.StudyTestProject(context), "FullyQualifiedName~Repro.Tests.Study.SnapshotTests", Cli.Profile(context)))
-            throw new BuildFailedException($"snapshots of '{Cli.Profile(context)}' differ (received files in expected-results/{Cli.Profile(context)})");
+        var profile = Cli.Profile(context);
+        if (!TestTask.DotnetTest(context, TestTask.StudyTestProject(context), $"FullyQualifiedName~Repro.Tests.Study.{TestClass}", profile))
+            throw new BuildFailedException(FailureMessage(profile));
     }
+}
+
+/// <summary>The profile's result tables against expected-results/PROFILE (tolerances beside them).</summary>
+[DependsOn(typeof(ReportTask))]
+internal sealed class SnapshotTask : StudyTestsTask
+{
+    public override string Description => "compare the profile's result tables with their verified snapshots";
+    protected override string TestClass => "SnapshotTests";
+    protected override string FailureMessage(string profile) => $"snapshots of '{profile}' differ (received files in expected-results/{profile})";
 }
 
 /// <summary>The paper's claims as NUnit tests over the profile's trained models.</summary>
 [DependsOn(typeof(ReportTask))]
-internal sealed class ClaimsTask : BuildTask
+internal sealed class ClaimsTask : StudyTestsTask
 {
     public override string Description => "the paper's claims C01–C18 judged on the profile's run";
-
-    public override void Run(BuildContext context)
-    {
-        if (!TestTask.DotnetTest(context, TestTask.StudyTestProject(context), "FullyQualifiedName~Repro.Tests.Study.ClaimTests", Cli.Profile(context)))
-            throw new BuildFailedException($"claims of '{Cli.Profile(context)}' differ from what is expected (see the test output)");
-    }
+    protected override string TestClass => "ClaimTests";
+    protected override string FailureMessage(string profile) => $"claims of '{profile}' differ from what is expected (see the test output)";
 }
 
 /// <summary>The whole study for --profile (default smoke): data to claims.</summary>
