@@ -50,9 +50,10 @@ public sealed class EvaluateStage : Stage
                     {
                         var ids = batch.Sources.Select(s => s.Id).ToList();
                         var outputs = network.Forward(batch.Images.to(device));
-                        detections.AddRange(YoloDecoder.Decode(outputs, network.Heads, size, size, ids,
-                            new DecodeOptions(settings.Confidence, settings.NmsIou)));
+                        var found = YoloDecoder.Decode(outputs, network.Heads, size, size, ids, new DecodeOptions(settings.Confidence, settings.NmsIou));
+                        detections.AddRange(found);
                         for (var i = 0; i < ids.Count; i++) truth.Add(ids[i], batch.Boxes[i]);
+                        if (done == 0 && run.Seed == context.Profile.Seeds[0]) DrawExamples(dir, $"{run.Folder}-on-{testSet}", batch, found);
                     }
                     done += batch.Count;
                     context.Progress.Report($"evaluate {run} on {testSet}", done, images.Count);
@@ -68,5 +69,16 @@ public sealed class EvaluateStage : Stage
             }
         }
         AtomicFile.WriteAllText(Path.Combine(dir, MapTable), string.Join("\n", rows) + "\n");
+    }
+
+    /// <summary>The first images of a test set with ground truth (green) and detections (red), for eyeballing.</summary>
+    private static void DrawExamples(string dir, string name, Data.Loading.Batch batch, IReadOnlyList<Detection> found)
+    {
+        for (var i = 0; i < Math.Min(4, batch.Count); i++)
+        {
+            var id = batch.Sources[i].Id;
+            using var picture = DetectionPicture.Draw(batch.Images[i], batch.Boxes[i], found.Where(d => d.ImageId == id));
+            Image.Write(Path.Combine(dir, "examples", $"{name}-{i}.png"), picture);
+        }
     }
 }
