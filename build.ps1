@@ -14,6 +14,8 @@ if ($env:LIBTORCH_DIR) {
     $missing += 'libtorch-dev'
 }
 if (-not (Test-Path '/usr/include/opencv4/opencv2/imgcodecs.hpp')) { $missing += 'libopencv-dev' }
+# Debian's libtorch calls the reference BLAS unless an optimised one is installed (see build.sh).
+if (-not $env:LIBTORCH_DIR -and -not (Get-ChildItem '/usr/lib/*-linux-gnu/openblas-*/libblas.so.3' -ErrorAction SilentlyContinue)) { $missing += 'libopenblas0-openmp' }
 foreach ($tool in @(@('cmake', 'cmake'), @('g++', 'g++'), @('make', 'make'))) {
     if (-not (Get-Command $tool[0] -ErrorAction SilentlyContinue)) { $missing += $tool[1] }
 }

@@ -61,6 +61,7 @@ public sealed unsafe partial class Tensor
     }
 
     public Tensor zero_() { rt_zero_(Handle); return Checked(); }
+    public Tensor leaky_relu_(double negativeSlope) { rt_leaky_relu_(Handle, negativeSlope); return Checked(); }
     public Tensor fill_(double value) { rt_fill_(Handle, value); return Checked(); }
     public Tensor mul_(double s) { rt_mul_scalar_(Handle, s); return Checked(); }
     public Tensor mul_(Tensor other) { rt_mul_(Handle, other.Handle); return Checked(); }

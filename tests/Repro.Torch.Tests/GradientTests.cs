@@ -38,6 +38,11 @@ public class GradientTests
     public void LeakyRelu() => GradCheck.Check(x => functional.leaky_relu(x[0], 0.1), Randn(1, 3, 7));
 
     [Test]
+    public void LeakyReluInPlaceAfterConvAndBatchNorm() =>
+        GradCheck.Check(x => functional.leaky_relu_(functional.batch_norm(functional.conv2d(x[0], x[1], padding: 1), null, null, x[2], x[3], training: true), 0.1),
+            Randn(1, 2, 3, 4, 4), Randn(2, 3, 3, 3, 3), Randn(3, 3), Randn(4, 3));
+
+    [Test]
     public void InterpolateNearest() => GradCheck.Check(x => functional.interpolate(x[0], 2), Randn(1, 1, 2, 3, 3));
 
     [Test]

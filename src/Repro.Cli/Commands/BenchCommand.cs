@@ -12,7 +12,7 @@ namespace Repro.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Suites = ["engine", "model", "data", "similarity"];
+    private static readonly string[] Suites = ["engine", "model", "training", "data", "similarity"];
 
     public static Command Create()
     {
@@ -52,12 +52,34 @@ internal static class BenchCommand
                     $"YOLOv3 w{r.Width} {r.Size}px {r.Pass} batch {r.BatchSize} ({r.ImagesPerSecond:F1} img/s)", r.AchievedGflopsPerSecond, "GFLOP/s",
                     peak is { } p ? r.PeakRatio(p) : null, peak is null ? "" : "measured conv peak"))));
             }
+            if (chosen.Contains("training"))
+            {
+                // The floor is the measured conv peak: measure it here when the engine suite did not.
+                peak ??= EngineBenchmark.MeasureConvPeak(parse.GetValue(repeats));
+                var options = new TrainingBenchmarkOptions { Device = Device.Parse(parse.GetValue(device)!) };
+                if (parse.GetResult(widths) is { Implicit: false } || parse.GetResult(sizes) is { Implicit: false })
+                    options = options with
+                    {
+                        Configs = [.. from w in parse.GetValue(widths)! from z in parse.GetValue(sizes)! select new TrainingConfig(w, z, parse.GetValue(batch))],
+                    };
+                rows.AddRange(Print(TrainingBenchmark.Run(options).SelectMany(r => TrainingRows(r, peak.Value))));
+            }
             if (chosen.Contains("data")) rows.AddRange(Print(DataBenchmark.Run()));
             if (chosen.Contains("similarity")) rows.AddRange(Print(SimilarityBenchmark.Run()));
             Summary(rows);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A configuration's rate against the FLOP floor, then where a step's time goes.</summary>
+    private static IEnumerable<BenchmarkRow> TrainingRows(TrainingBenchmarkRow r, double peak)
+    {
+        var step = r.SecondsPerStep;
+        yield return new BenchmarkRow("training", $"{r.Config} ({r.ImagesPerSecond:F1} img/s, floor allows {r.FloorImagesPerSecond(peak):F1})",
+            r.AchievedGflopsPerSecond, "GFLOP/s", r.FloorRatio(peak), "FLOP floor at the measured conv peak");
+        foreach (var (phase, seconds) in new[] { ("forward", step.Forward), ("loss", step.Loss), ("backward", step.Backward), ("Adam step", step.Update) })
+            yield return new BenchmarkRow("training", $"  {phase}", seconds * 1e3, "ms/step", seconds / step.Total, "step");
     }
 
     /// <summary>A line per figure as it is measured, so a long benchmark shows progress.</summary>

@@ -37,6 +37,10 @@ public static unsafe class functional
 
     public static Tensor leaky_relu(Tensor input, double negativeSlope = 0.01) => Wrap(rt_leaky_relu(input.Handle, negativeSlope));
 
+    /// <summary>Leaky ReLU overwriting its input, which must not be needed again by anyone (autograd included: the
+    /// backward reads the output, whose sign is the input's for a positive slope). Returns the input.</summary>
+    public static Tensor leaky_relu_(Tensor input, double negativeSlope = 0.01) => input.leaky_relu_(negativeSlope);
+
     public static Tensor relu(Tensor input) => input.relu();
 
     public static Tensor sigmoid(Tensor input) => input.sigmoid();

@@ -173,6 +173,7 @@ internal static unsafe class LibTorch
     [DllImport(Lib)] internal static extern IntPtr rt_linear(IntPtr x, IntPtr w, IntPtr b);
     [DllImport(Lib)] internal static extern IntPtr rt_batch_norm(IntPtr x, IntPtr w, IntPtr b, IntPtr rm, IntPtr rv, int training, double momentum, double eps);
     [DllImport(Lib)] internal static extern IntPtr rt_leaky_relu(IntPtr x, double slope);
+    [DllImport(Lib)] internal static extern void rt_leaky_relu_(IntPtr x, double slope);
     [DllImport(Lib)] internal static extern IntPtr rt_softmax(IntPtr x, long dim);
     [DllImport(Lib)] internal static extern IntPtr rt_log_softmax(IntPtr x, long dim);
     [DllImport(Lib)] internal static extern IntPtr rt_max_pool2d(IntPtr x, long* kernel, long* stride, long* padding);

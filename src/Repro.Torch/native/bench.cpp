@@ -4,6 +4,7 @@
 //   repro_torch_bench tiny THREADS REPEATS                          -> seconds per add of two 1-element tensors
 //
 // Prints one number (seconds per iteration, best of REPEATS timed rounds) so the caller can take ratios.
+#include "allocator.h"
 #include <torch/torch.h>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@ static double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 int main(int argc, char** argv) {
     if (argc < 4) { std::fprintf(stderr, "usage: see the comment at the top of bench.cpp\n"); return 2; }
+    rt_keep_freed_memory();
     std::string mode = argv[1];
     at::set_num_threads(std::atoi(argv[2]));
     int repeats = std::atoi(argv[3]);

@@ -17,6 +17,7 @@ EXPORT Tensor rt_batch_norm(Tensor x, Tensor weight, Tensor bias, Tensor running
 }
 
 EXPORT Tensor rt_leaky_relu(Tensor x, double slope) { CATCH_TENSOR(at::leaky_relu(*x, slope)) }
+EXPORT void rt_leaky_relu_(Tensor x, double slope) { CATCH(at::leaky_relu_(*x, slope);) }
 EXPORT Tensor rt_softmax(Tensor x, int64_t dim) { CATCH_TENSOR(at::softmax(*x, dim)) }
 EXPORT Tensor rt_log_softmax(Tensor x, int64_t dim) { CATCH_TENSOR(at::log_softmax(*x, dim)) }
 

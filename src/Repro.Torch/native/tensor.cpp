@@ -1,7 +1,11 @@
 // Tensor lifecycle, properties, creation and raw data access.
+#include "allocator.h"
 #include "shim.h"
 
 thread_local std::string rt_last_err;
+
+// Before the first tensor is allocated: see allocator.h.
+static const bool rt_allocator_policy_applied = (rt_keep_freed_memory(), true);
 
 EXPORT const char* rt_last_error() { return rt_last_err.empty() ? nullptr : rt_last_err.c_str(); }
 

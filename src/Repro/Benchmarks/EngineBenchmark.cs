@@ -54,6 +54,13 @@ public static class EngineBenchmark
         yield return new BenchmarkRow("per-op overhead", "binding overhead per op", (tinyBinding - tinyDirect) * 1e6, "µs", (tinyBinding - tinyDirect) / 2e-6, "2 µs target");
     }
 
+    /// <summary>The conv peak alone: the best forward+backward rate of the shapes above through libtorch's C++ API.</summary>
+    public static double MeasureConvPeak(int repeats = 5)
+    {
+        var threads = torch.get_num_threads();
+        return YoloLikeShapes.Max(s => s.TrainFlops / TimeConvDirect(s, repeats, threads) / 1e9);
+    }
+
     private static double TimeConvThroughBinding(ConvShape s, int repeats)
     {
         using var g = new Generator(0);
