@@ -93,7 +93,7 @@ public static class ModelBenchmark
             }
             else
             {
-                var outputs = network.Forward(images);
+                var outputs = network.Forward(images).Raw;
                 var loss = outputs.Select(o => o.mean()).Aggregate((a, b) => a + b);
                 loss.backward();
                 network.zero_grad();

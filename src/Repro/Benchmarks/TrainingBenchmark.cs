@@ -115,7 +115,7 @@ public static class TrainingBenchmark
 
         var outputs = network.Forward(images);
         var forward = Lap();
-        using var components = loss.Compute(outputs, targets, config.Size, config.Size);
+        using var components = loss.Compute(outputs.Raw, targets, config.Size, config.Size);
         components.Values(); // the trainer reads the values every step, to stop on a non-finite loss
         var lossSeconds = Lap();
         optimizer.zero_grad();

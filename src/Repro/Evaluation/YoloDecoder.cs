@@ -17,37 +17,35 @@ namespace Repro.Evaluation;
 public sealed record DecodeOptions(double ConfidenceThreshold = 0.001, double NmsIouThreshold = 0.5, int MaxCandidatesPerImage = 1000);
 
 /// <summary>
-/// Raw YOLO outputs to detections, as darknet does for mAP: per predictor and class, score = sigmoid(objectness) ·
-/// sigmoid(class logit) (a predictor may yield boxes of several classes); boxes decoded by
-/// <see cref="YoloBoxes.Decode"/> and clipped to the input; per-class NMS per image. Boxes are in input pixels:
-/// mapping them back to the original image (letterbox or resize) is the data pipeline's business.
+/// Decoded predictions to detections, as darknet does for mAP: per predictor and class, score = objectness · class
+/// probability (a predictor may yield boxes of several classes), kept above the confidence threshold, then
+/// per-class NMS per image. Boxes are in input pixels: mapping them back to the original image (letterbox or
+/// resize) is the data pipeline's business.
 /// </summary>
 public static class YoloDecoder
 {
+    /// <summary>Detections from raw outputs (decoded first, as an eval-mode forward pass would).</summary>
     public static IReadOnlyList<Detection> Decode(IReadOnlyList<Tensor> outputs, IReadOnlyList<YoloHeadSpec> heads,
         int inputWidth, int inputHeight, IReadOnlyList<string> imageIds, DecodeOptions? options = null)
     {
-        options ??= new DecodeOptions();
         if (outputs.Count != heads.Count) throw new ArgumentException($"{outputs.Count} outputs for {heads.Count} heads", nameof(outputs));
         if (heads.Any(h => h.Classes > CommonClasses.Count))
             throw new ArgumentException($"a head predicts more than the {CommonClasses.Count} common classes", nameof(heads));
+        using var decoded = DecodedPredictions.Decode(outputs, heads, inputWidth, inputHeight);
+        return Decode(decoded, imageIds, options);
+    }
+
+    /// <summary>Detections from the predictions an eval-mode forward pass decoded (<see cref="DetectorOutput.Decoded"/>).</summary>
+    public static IReadOnlyList<Detection> Decode(DecodedPredictions predictions, IReadOnlyList<string> imageIds, DecodeOptions? options = null)
+    {
+        options ??= new DecodeOptions();
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-
-        var boxParts = new List<Tensor>();
-        var scoreParts = new List<Tensor>();
-        for (var h = 0; h < heads.Count; h++)
-        {
-            var p = YoloBoxes.Rearrange(outputs[h].detach(), heads[h], h);
-            var n = p.shape[0];
-            boxParts.Add(YoloBoxes.Decode(p, heads[h], inputWidth, inputHeight).reshape(n, -1, 4));
-            var objectness = p.narrow(-1, 4, 1).sigmoid();
-            var classes = p.narrow(-1, 5, heads[h].Classes).sigmoid();
-            scoreParts.Add((objectness * classes).reshape(n, -1, heads[h].Classes));
-        }
-        var boxes = Clip(torch.cat(boxParts, 1), inputWidth, inputHeight).to(torch.float32, Device.CPU);
-        var scores = torch.cat(scoreParts, 1).to(torch.float32, Device.CPU);
+        var boxes = predictions.Boxes.to(torch.float32, Device.CPU);
+        var scores = (predictions.Objectness.unsqueeze(-1) * predictions.ClassProbabilities).to(torch.float32, Device.CPU);
         var (batch, classCount) = (scores.shape[0], scores.shape[2]);
+        if (classCount > CommonClasses.Count)
+            throw new ArgumentException($"the predictions have {classCount} classes, more than the {CommonClasses.Count} common classes", nameof(predictions));
         if (imageIds.Count != batch) throw new ArgumentException($"{imageIds.Count} image ids for a batch of {batch}", nameof(imageIds));
 
         var result = new List<Detection>();
@@ -80,10 +78,4 @@ public static class YoloDecoder
         }
         return result;
     }
-
-    private static Tensor Clip(Tensor boxes, int width, int height) =>
-        torch.stack([
-            boxes.select(-1, 0).clamp(0, width), boxes.select(-1, 1).clamp(0, height),
-            boxes.select(-1, 2).clamp(0, width), boxes.select(-1, 3).clamp(0, height),
-        ], -1);
 }

@@ -19,6 +19,9 @@ public interface IDetector : ILayerwiseNetwork
     /// <summary>The detection scales, in the order <see cref="Forward"/> returns them.</summary>
     IReadOnlyList<YoloHeadSpec> Heads { get; }
 
-    /// <summary>Raw per-scale outputs for images N × 3 × H × W in [0, 1], with gradients when enabled.</summary>
-    IReadOnlyList<Tensor> Forward(Tensor images);
+    /// <summary>
+    /// The detection outputs for images N × 3 × H × W in [0, 1]: raw per-scale predictions (with gradients when
+    /// enabled) and, in eval mode, those predictions decoded to boxes and scores.
+    /// </summary>
+    DetectorOutput Forward(Tensor images);
 }

@@ -144,8 +144,8 @@ public sealed class Trainer
                 var shape = input.shape;
                 if (shape.Length != 4 || shape[1] != 3)
                     throw new ArgumentException($"epoch {epoch}, {phase} batch {index}: images have shape [{string.Join(", ", shape)}], expected N × 3 × H × W");
-                var outputs = model.Forward(input);
-                using var components = loss.Compute(outputs, batch.Targets, (int)shape[3], (int)shape[2]);
+                using var outputs = model.Forward(input);
+                using var components = loss.Compute(outputs.Raw, batch.Targets, (int)shape[3], (int)shape[2]);
                 var values = components.Values();
                 if (values.Any(v => !double.IsFinite(v))) throw new TrainingDivergedException(epoch, index, phase, values, lastCheckpoint);
                 if (optimizer is not null)

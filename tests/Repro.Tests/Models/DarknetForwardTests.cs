@@ -1,3 +1,4 @@
+using Repro.Models;
 using Repro.Models.Darknet;
 using Repro.Torch;
 
@@ -61,7 +62,7 @@ public class DarknetForwardTests
     }
 
     [Test]
-    public void ForwardReturnsTheRawYoloOutputsInTrainingAndEvalMode()
+    public void ForwardReturnsTheRawYoloOutputsInTrainingModeAndDecodesThemInEvalMode()
     {
         using var scope = torch.NewDisposeScope();
         using var net = ModelTestKit.TinyYolo(seed: 4, size: 64);
@@ -72,15 +73,38 @@ public class DarknetForwardTests
         Assert.That(net.training, "ForwardLayers restores the training mode");
 
         net.eval();
-        IReadOnlyList<Tensor> eval;
+        DetectorOutput eval;
         using (torch.no_grad()) eval = net.Forward(images);
-        Assert.That(eval.Select(t => t.shape), Is.EqualTo(new[] { new long[] { 2, 30, 2, 2 }, [2, 30, 4, 4], [2, 30, 8, 8] }));
-        for (var k = 0; k < 3; k++) Assert.That(eval[k].equal(layers[new[] { 82, 94, 106 }[k]]), $"scale {k}");
+        var raw = eval.Raw;
+        Assert.That(raw.Select(t => t.shape), Is.EqualTo(new[] { new long[] { 2, 30, 2, 2 }, [2, 30, 4, 4], [2, 30, 8, 8] }));
+        for (var k = 0; k < 3; k++) Assert.That(raw[k].equal(layers[new[] { 82, 94, 106 }[k]]), $"scale {k}");
+
+        // Decoded: 3 anchors × (2² + 4² + 8²) predictors per image, heads in order; checked by hand for one predictor
+        // of the 4 × 4 head: anchor 1, row 2, column 3 (stride 16).
+        var decoded = eval.Decoded;
+        Assert.That(decoded.Boxes.shape, Is.EqualTo(new long[] { 2, 252, 4 }));
+        Assert.That(decoded.Objectness.shape, Is.EqualTo(new long[] { 2, 252 }));
+        Assert.That(decoded.ClassProbabilities.shape, Is.EqualTo(new long[] { 2, 252, 5 }));
+        var logits = raw[1][1].@double().ToArray<double>(); // image 1, head 1: 30 × 4 × 4
+        double At(int channel) => logits[(channel * 4 + 2) * 4 + 3];
+        static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+        var (anchorW, anchorH) = net.Heads[1].Anchors[1];
+        var (cx, cy) = ((Sigmoid(At(10 + 0)) + 3) * 16, (Sigmoid(At(10 + 1)) + 2) * 16);
+        var (w, h) = (Math.Exp(At(10 + 2)) * anchorW, Math.Exp(At(10 + 3)) * anchorH);
+        var predictor = 3 * 2 * 2 + (1 * 4 + 2) * 4 + 3;
+        var box = decoded.Boxes[1][predictor].@double().ToArray<double>();
+        double Clip(double v) => Math.Clamp(v, 0, 64);
+        Assert.That(box, Is.EqualTo(new[] { Clip(cx - w / 2), Clip(cy - h / 2), Clip(cx + w / 2), Clip(cy + h / 2) }).Within(1e-4));
+        Assert.That(decoded.Objectness[1][predictor].item<float>(), Is.EqualTo(Sigmoid(At(10 + 4))).Within(1e-6));
+        Assert.That(decoded.ClassProbabilities[1][predictor].@double().ToArray<double>(),
+            Is.EqualTo(Enumerable.Range(0, 5).Select(c => Sigmoid(At(10 + 5 + c)))).Within(1e-6));
 
         net.train();
         var trained = net.Forward(images);
-        Assert.That(trained.Select(t => t.requires_grad), Is.All.True);
-        Assert.That(trained[0].equal(eval[0]), Is.False, "training mode normalises with batch statistics");
+        Assert.That(trained.IsDecoded, Is.False);
+        Assert.Throws<InvalidOperationException>(() => _ = trained.Decoded);
+        Assert.That(trained.Raw.Select(t => t.requires_grad), Is.All.True);
+        Assert.That(trained.Raw[0].equal(raw[0]), Is.False, "training mode normalises with batch statistics");
     }
 
     [Test]
@@ -152,7 +176,7 @@ public class DarknetForwardTests
         net.eval();
         var images = ModelTestKit.Images(3, 32, 1);
         var logits = net.ForwardTo(images, 76);
-        var probabilities = net.Forward(images).Single();
+        var probabilities = net.Forward(images).Raw.Single();
         Assert.That(logits.shape, Is.EqualTo(new long[] { 3, 4 }));
         Assert.That(probabilities.allclose(Repro.Torch.NN.functional.softmax(logits, 1), 1e-5, 1e-6));
         Assert.That(probabilities.sum(1).allclose(torch.ones([3]), 1e-5, 1e-6));

@@ -21,7 +21,7 @@ public class FreezeAndInitTests
         {
             using var stepScope = torch.NewDisposeScope();
             adam.zero_grad();
-            var outputs = net.Forward(ModelTestKit.Images(2, 64, 100 + step));
+            var outputs = net.Forward(ModelTestKit.Images(2, 64, 100 + step)).Raw;
             var loss = outputs.Select(o => o.square().mean()).Aggregate((a, b) => a + b);
             loss.backward();
             adam.step();

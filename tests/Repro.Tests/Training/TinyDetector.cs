@@ -50,7 +50,7 @@ internal sealed class TinyDetector : Module, IDetector
     /// <summary>The convolution blocks 0–<paramref name="last"/>, for freezing a "backbone".</summary>
     public IEnumerable<Module> Blocks(int last) => blocks.Take(last + 1).SelectMany(b => new Module[] { b.Conv, b.Norm });
 
-    public IReadOnlyList<Tensor> Forward(Tensor images)
+    public DetectorOutput Forward(Tensor images)
     {
         var outputs = new Tensor[3];
         var x = images;
@@ -59,7 +59,7 @@ internal sealed class TinyDetector : Module, IDetector
             x = F.leaky_relu(blocks[i].Norm.forward(blocks[i].Conv.forward(x)), 0.1);
             if (i >= 3) outputs[2 - (i - 3)] = heads[i - 3].forward(x);
         }
-        return outputs;
+        return DetectorOutput.Of(outputs, Heads, (int)images.shape[3], (int)images.shape[2], decode: !training);
     }
 
     public void ForwardLayers(Tensor images, Action<int, Tensor> onLayer, IReadOnlySet<int>? wanted = null)

@@ -87,7 +87,7 @@ public class TrainerTests
         double sum = 0;
         foreach (var batch in InOrder(scenes)(1))
             using (batch)
-                sum += loss.Compute(model.Forward(batch.Images), batch.Targets, 64, 64).Values()[3] * batch.Targets.Count;
+                sum += loss.Compute(model.Forward(batch.Images).Raw, batch.Targets, 64, 64).Values()[3] * batch.Targets.Count;
         return sum / scenes.Count;
     }
 
@@ -131,7 +131,7 @@ public class TrainerTests
         using (var batch = RectangleScenes.Batch(scenes, [0, 1, 2]))
         {
             model.train();
-            new YoloLoss(model.Heads).Compute(model.Forward(batch.Images), batch.Targets, 64, 64).Total.backward();
+            new YoloLoss(model.Heads).Compute(model.Forward(batch.Images).Raw, batch.Targets, 64, 64).Total.backward();
             foreach (var (name, p) in model.named_parameters())
             {
                 using var g = p.grad;
@@ -171,7 +171,7 @@ public class TrainerTests
         using var _ = torch.no_grad();
         model.eval();
         using var batch = RectangleScenes.Batch(scenes, [0, 1, 2, 3, 4, 5]);
-        var detections = YoloDecoder.Decode(model.Forward(batch.Images), model.Heads, 64, 64, truth.ImageIds);
+        var detections = YoloDecoder.Decode(model.Forward(batch.Images).Decoded, truth.ImageIds);
         var result = DetectionEvaluator.Evaluate(detections, truth);
         TestContext.Out.WriteLine($"mAP@0.5 = {result.MeanAveragePrecision:F4} over {truth.BoxCount} boxes, {detections.Count} detections");
         Assert.That(result.MeanAveragePrecision, Is.GreaterThan(0.9));

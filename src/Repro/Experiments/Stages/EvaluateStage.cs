@@ -49,8 +49,8 @@ public sealed class EvaluateStage : Stage
                     using (torch.no_grad())
                     {
                         var ids = batch.Sources.Select(s => s.Id).ToList();
-                        var outputs = network.Forward(batch.Images.to(device));
-                        var found = YoloDecoder.Decode(outputs, network.Heads, size, size, ids, new DecodeOptions(settings.Confidence, settings.NmsIou));
+                        using var output = network.Forward(batch.Images.to(device));
+                        var found = YoloDecoder.Decode(output.Decoded, ids, new DecodeOptions(settings.Confidence, settings.NmsIou));
                         detections.AddRange(found);
                         for (var i = 0; i < ids.Count; i++) truth.Add(ids[i], batch.Boxes[i]);
                         if (done == 0 && run.Seed == context.Profile.Seeds[0]) DrawExamples(dir, $"{run.Folder}-on-{testSet}", batch, found);

@@ -7,8 +7,9 @@ namespace Repro.Models.Darknet;
 /// <summary>
 /// A network built from a darknet cfg, layers numbered as darknet numbers them, so "layer 62" here is layer 62 in
 /// the paper. Parameters are named "{layer}.conv.weight", "{layer}.bn.running_mean", "{layer}.linear.bias", ….
-/// Forward returns the raw outputs of the [yolo] layers in network order (82, 94, 106 for YOLOv3) in training
-/// and in eval mode alike; a cfg without [yolo] layers (the Darknet-53 classifier) returns its last layer.
+/// Forward returns the raw outputs of the [yolo] layers in network order (82, 94, 106 for YOLOv3), decoded to boxes
+/// and scores as well in eval mode; a cfg without [yolo] layers (the Darknet-53 classifier) returns its last layer
+/// as the one raw output.
 /// </summary>
 public sealed class DarknetNetwork : Module, IDetector
 {
@@ -99,10 +100,11 @@ public sealed class DarknetNetwork : Module, IDetector
     /// <summary>Layers whose modules are frozen.</summary>
     public IReadOnlyList<int> FrozenLayers => layers.Where(l => l.IsFrozen).Select(l => l.Index).ToList();
 
-    public IReadOnlyList<Tensor> Forward(Tensor images)
+    public DetectorOutput Forward(Tensor images)
     {
         var outputs = Heads.Count > 0 ? Heads.Select(h => h.LayerIndex).ToArray() : [LayerCount - 1];
-        return Run(images, outputs, null, null);
+        var raw = Run(images, outputs, null, null);
+        return DetectorOutput.Of(raw, Heads, checked((int)images.shape[3]), checked((int)images.shape[2]), decode: !training);
     }
 
     /// <summary>The output of one layer (with gradients when enabled), running only the layers up to it — e.g. the

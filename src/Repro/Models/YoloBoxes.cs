@@ -1,7 +1,6 @@
-using Repro.Models;
 using Repro.Torch;
 
-namespace Repro.Evaluation;
+namespace Repro.Models;
 
 /// <summary>
 /// The geometry of one raw YOLO output, shared by the loss (which decodes to find predictions to ignore) and the
