@@ -6,12 +6,13 @@ using Repro.Torch.IO;
 namespace Repro.Experiments;
 
 /// <summary>
-/// The record a finished stage leaves in its folder: its fingerprint — a hash of the settings it reads and of the
-/// fingerprints of the stages it reads from — and when it finished. A stage whose folder holds a manifest with the
+/// The record a finished stage leaves in its folder: its fingerprint — a hash of the code version, the settings it
+/// reads and the fingerprints of the stages it reads from — and when it finished. A stage whose folder holds a manifest with the
 /// fingerprint it would have now is up to date; a changed setting changes the fingerprint of exactly the stages
 /// that read it and of every stage downstream of those.
 /// </summary>
-public sealed record Manifest(string Stage, string Fingerprint, string SettingsJson, IReadOnlyDictionary<string, string> Inputs, DateTimeOffset Finished)
+public sealed record Manifest(string Stage, string Fingerprint, string Code, string SettingsJson, IReadOnlyDictionary<string, string> Inputs,
+    DateTimeOffset Finished)
 {
     private const string FileName = "manifest.json";
 

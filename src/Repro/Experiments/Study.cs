@@ -16,5 +16,5 @@ public static class Study
         new ReportStage(repoRoot),
     ];
 
-    public static StudyPlan Plan(Profile profile, string repoRoot) => new(Stages(repoRoot), profile);
+    public static StudyPlan Plan(Profile profile, string repoRoot) => new(Stages(repoRoot), profile, CodeVersion.Current);
 }

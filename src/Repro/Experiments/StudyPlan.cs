@@ -2,16 +2,17 @@ namespace Repro.Experiments;
 
 /// <summary>
 /// The stages of a study in dependency order with the fingerprint each would have for a profile: a hash of the
-/// stage's name, its settings and its inputs' fingerprints.
+/// stage's name, the code version (<see cref="CodeVersion"/>), its settings and its inputs' fingerprints.
 /// </summary>
 public sealed class StudyPlan
 {
     private readonly Dictionary<string, Stage> stages;
 
-    public StudyPlan(IEnumerable<Stage> stages, Profile profile)
+    public StudyPlan(IEnumerable<Stage> stages, Profile profile, string codeVersion)
     {
         this.stages = stages.ToDictionary(s => s.Name);
         Profile = profile;
+        Code = codeVersion;
         Order = TopologicalOrder();
         foreach (var stage in Order)
         {
@@ -19,11 +20,14 @@ public sealed class StudyPlan
             var settings = stage.SettingsJson(profile);
             Inputs[stage.Name] = inputs;
             Settings[stage.Name] = settings;
-            Fingerprints[stage.Name] = Manifest.Hash($"{stage.Name}|{settings}|{string.Join("|", inputs.Select(i => $"{i.Key}={i.Value}"))}");
+            Fingerprints[stage.Name] = Manifest.Hash($"{stage.Name}|{codeVersion}|{settings}|{string.Join("|", inputs.Select(i => $"{i.Key}={i.Value}"))}");
         }
     }
 
     public Profile Profile { get; }
+
+    /// <summary>The code version every fingerprint includes.</summary>
+    public string Code { get; }
 
     public IReadOnlyList<Stage> Order { get; }
 
@@ -54,6 +58,7 @@ public sealed class StudyPlan
         var manifest = Manifest.Read(stageDir);
         if (manifest is null) return "not run yet";
         if (manifest.Fingerprint == Fingerprints[stage.Name]) return null;
+        if (manifest.Code != Code) return "the code changed (a new build of Repro, its shim or libtorch)";
         if (manifest.SettingsJson != Settings[stage.Name]) return "settings changed";
         var changed = Inputs[stage.Name].Where(i => !manifest.Inputs.TryGetValue(i.Key, out var old) || old != i.Value).Select(i => i.Key);
         return $"input changed: {string.Join(", ", changed)}";

@@ -29,7 +29,7 @@ public static class StudyRunner
             PrepareFolder(dir, plan.Fingerprints[stage.Name]);
             var watch = Stopwatch.StartNew();
             stage.Run(context);
-            new Manifest(stage.Name, plan.Fingerprints[stage.Name], plan.Settings[stage.Name], plan.Inputs[stage.Name], DateTimeOffset.UtcNow).Write(dir);
+            new Manifest(stage.Name, plan.Fingerprints[stage.Name], plan.Code, plan.Settings[stage.Name], plan.Inputs[stage.Name], DateTimeOffset.UtcNow).Write(dir);
             outcomes.Add(new StageOutcome(stage.Name, true, watch.Elapsed, why));
         }
         return outcomes;

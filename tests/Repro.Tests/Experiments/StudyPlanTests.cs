@@ -48,7 +48,7 @@ public class StudyPlanTests
         {
             var plan = Repro.Experiments.Study.Plan(Ci, RepoPaths.Root);
             foreach (var stage in plan.Order)
-                new Manifest(stage.Name, plan.Fingerprints[stage.Name], plan.Settings[stage.Name], plan.Inputs[stage.Name], DateTimeOffset.UnixEpoch)
+                new Manifest(stage.Name, plan.Fingerprints[stage.Name], plan.Code, plan.Settings[stage.Name], plan.Inputs[stage.Name], DateTimeOffset.UnixEpoch)
                     .Write(Path.Combine(dir, stage.Name));
             Assert.That(plan.Order.Select(s => plan.WhyStale(s, Path.Combine(dir, s.Name))), Is.All.Null);
 
@@ -57,6 +57,10 @@ public class StudyPlanTests
             Assert.That(changed.WhyStale(changed["train"], Path.Combine(dir, "train")), Is.EqualTo("settings changed"));
             Assert.That(changed.WhyStale(changed["evaluate"], Path.Combine(dir, "evaluate")), Is.EqualTo("input changed: train"));
             Assert.That(changed.WhyStale(changed["train"], Path.Combine(dir, "nowhere")), Is.EqualTo("not run yet"));
+
+            var rebuilt = new StudyPlan(Repro.Experiments.Study.Stages(RepoPaths.Root), Ci, "another build");
+            Assert.That(rebuilt.Order.Select(s => rebuilt.WhyStale(s, Path.Combine(dir, s.Name))),
+                Is.All.EqualTo("the code changed (a new build of Repro, its shim or libtorch)"));
         }
         finally
         {
