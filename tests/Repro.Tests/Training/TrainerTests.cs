@@ -78,6 +78,19 @@ public class TrainerTests
         Assert.That(ValidationLoss(model, scenes), Is.EqualTo(best).Within(1e-4 * best));
     }
 
+    [Test]
+    public void ProgressKnowsTheBatchCountOfALazySourceWhoseLengthIsGiven()
+    {
+        var scenes = RectangleScenes.Generate(6, seed: 3);
+        using var model = new TinyDetector(seed: 0, width: 8);
+        var progress = new List<TrainingProgress>();
+        IEnumerable<Batch> Lazy(int epoch) => Enumerable.Range(0, 6).Chunk(3).Select(chunk => RectangleScenes.Batch(scenes, chunk));
+        new Trainer(model, new TrainerOptions { OutputDirectory = dir, MaxEpochs = 1, Seed = 0 }, e => new CountedBatches(Lazy(e), 2), Lazy)
+            .Run(progress.Add);
+        Assert.That(progress.Where(p => p.Phase == "train").Select(p => (p.Batch, p.BatchCount)), Is.EqualTo(new (int, int?)[] { (1, 2), (2, 2) }));
+        Assert.That(progress.Where(p => p.Phase == "validate").Select(p => p.BatchCount), Is.All.Null, "a plain lazy sequence has no known length");
+    }
+
     private static double ValidationLoss(TinyDetector model, List<(float[], BoundingBox[])> scenes)
     {
         using var scope = torch.NewDisposeScope();

@@ -47,5 +47,5 @@ public sealed class TrainStage : Stage
     }
 
     private static IEnumerable<Training.Batch> Batches(BatchLoader loader, int epoch) =>
-        loader.Epoch(epoch).Select(b => new Training.Batch(b.Images, b.Boxes));
+        new CountedBatches(loader.Epoch(epoch).Select(b => new Training.Batch(b.Images, b.Boxes)), loader.BatchesPerEpoch);
 }
