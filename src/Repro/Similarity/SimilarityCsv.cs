@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using Repro.Models;
 using Repro.Torch.IO;
 
 namespace Repro.Similarity;
@@ -43,15 +44,15 @@ public static class SimilarityCsv
     public static void WriteMeans(string path, IReadOnlyList<RangeMean> means) =>
         WriteMeans(path, means.Select(m => (m.Range, m.Layers, new Estimate(m.Mean, double.NaN, double.NaN))).ToList());
 
-    public static void WriteMeans(string path, IReadOnlyList<(LayerRange Range, int Layers, Estimate Mean)> means) =>
+    public static void WriteMeans(string path, IReadOnlyList<(NamedLayerRange Range, int Layers, Estimate Mean)> means) =>
         Write(path, csv =>
         {
             Header(csv, "range", "first_layer", "last_layer", "layers", "mean_cka", "ci_lower", "ci_upper");
             foreach (var (range, layers, mean) in means)
             {
                 csv.WriteField(range.Name);
-                csv.WriteField(Text(range.First));
-                csv.WriteField(Text(range.Last));
+                csv.WriteField(Text(range.Range.First));
+                csv.WriteField(Text(range.Range.Last));
                 csv.WriteField(Text(layers));
                 Fields(csv, mean.Value, mean.Lower, mean.Upper);
                 csv.EndRecord();
