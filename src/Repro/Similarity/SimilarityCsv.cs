@@ -60,16 +60,17 @@ public static class SimilarityCsv
         });
 
     /// <summary>One row per layer (its index) and any extra rows (e.g. "all"), in the order given.</summary>
-    public static void WriteStatistics(string path, IReadOnlyList<(string Layer, ActivationSummary Summary)> rows) =>
+    public static void WriteStatistics(string path, IReadOnlyList<(string Layer, ActivationStatistics Statistics)> rows) =>
         Write(path, csv =>
         {
             Header(csv, "layer", "count", "mean", "std", "min", "max", "median", "median_error_bound", "fraction_zeros", "fraction_negatives", "non_finite");
-            foreach (var (layer, s) in rows)
+            foreach (var (layer, statistics) in rows)
             {
+                var s = statistics.Summary();
                 csv.WriteField(Text(layer));
                 csv.WriteField(Text(s.Count));
                 Fields(csv, s.Mean, s.Std, s.Min, s.Max, s.Median, s.MedianErrorBound, s.FractionZeros, s.FractionNegatives);
-                csv.WriteField(Text(s.NonFiniteCount));
+                csv.WriteField(Text(statistics.NonFiniteCount));
                 csv.EndRecord();
             }
         });
