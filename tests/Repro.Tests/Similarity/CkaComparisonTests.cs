@@ -85,6 +85,18 @@ public class CkaComparisonTests
                 Assert.That(double.Parse(matrix[2].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(perLayer[1].Cka).Within(1e-12));
                 var means = File.ReadAllLines(Path.Combine(directory, "means.csv"));
                 Assert.That(means[1], Is.EqualTo($"all,0,1,2,{(perLayer[0].Cka + perLayer[1].Cka) / 2:R},,"));
+
+                var statistics = new ActivationStatistics();
+                statistics.Add([1f, float.NaN, -2f, 0f]);
+                SimilarityCsv.WriteStatistics(Path.Combine(directory, "stats.csv"), [("all", statistics)]);
+                var stats = File.ReadAllLines(Path.Combine(directory, "stats.csv"));
+                Assert.That(stats, Has.Length.EqualTo(2));
+                Assert.That(stats[0], Is.EqualTo("layer,count,mean,std,min,max,median,median_error_bound,fraction_zeros,fraction_negatives,non_finite"));
+                var cells = stats[1].Split(',');
+                Assert.That(cells.Take(2).Concat(cells.Skip(4).Take(4)).Append(cells[10]), Is.EqualTo(new[] { "all", "3", "-2", "1", "0", "0", "1" }));
+                var numbers = cells.Skip(2).Take(2).Concat(cells.Skip(8).Take(2)).Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture));
+                // -2, 0, 1 (NaN left out): mean -1/3, population variance 14/9, one zero and one negative in three.
+                Assert.That(numbers, Is.EqualTo(new[] { -1.0 / 3, Math.Sqrt(14.0 / 9), 1.0 / 3, 1.0 / 3 }).Within(1e-15));
             }
         }
         finally
