@@ -1,4 +1,5 @@
 using Repro.Data;
+using Repro.Reporting.Tables;
 
 namespace Repro.Evaluation;
 
@@ -14,8 +15,8 @@ public static class DetectionCsv
     public static void Write(string path, IEnumerable<Detection> detections) =>
         CsvTable.Write(path, Header, detections.Select(d => (IReadOnlyList<string>)
         [
-            d.ImageId, d.Box.Class.Name(), CsvTable.Format(d.Score),
-            CsvTable.Format(d.Box.X1), CsvTable.Format(d.Box.Y1), CsvTable.Format(d.Box.X2), CsvTable.Format(d.Box.Y2),
+            d.ImageId, d.Box.Class.Name(), CellText.ForData(d.Score),
+            CellText.ForData(d.Box.X1), CellText.ForData(d.Box.Y1), CellText.ForData(d.Box.X2), CellText.ForData(d.Box.Y2),
         ]));
 
     /// <summary>Every detection, in file order.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Repro.Data;
+using Repro.Reporting.Tables;
 
 namespace Repro.Evaluation;
 
@@ -17,16 +18,16 @@ public static class EvaluationResultCsv
 
     public static void Write(string path, EvaluationResult result)
     {
-        var iou = CsvTable.Format(result.IouThreshold);
+        var iou = CellText.ForData(result.IouThreshold);
         var interpolation = result.Interpolation.Name();
         var rows = result.Classes.Select(r => (IReadOnlyList<string>)
         [
             r.Class.Name(), Count(r.GroundTruthCount), Count(r.DetectionCount), Count(r.TruePositives),
-            CsvTable.Format(r.AveragePrecision), CsvTable.Format(r.Precision), CsvTable.Format(r.Recall), iou, interpolation,
+            CellText.ForData(r.AveragePrecision), CellText.ForData(r.Precision), CellText.ForData(r.Recall), iou, interpolation,
         ]).Append(
         [
             MeanRow, Count(result.Classes.Sum(r => r.GroundTruthCount)), Count(result.Classes.Sum(r => r.DetectionCount)),
-            Count(result.Classes.Sum(r => r.TruePositives)), CsvTable.Format(result.MeanAveragePrecision), "", "", iou, interpolation,
+            Count(result.Classes.Sum(r => r.TruePositives)), CellText.ForData(result.MeanAveragePrecision), "", "", iou, interpolation,
         ]);
         CsvTable.Write(path, Header, rows);
     }

@@ -1,4 +1,5 @@
 using Repro.Data;
+using Repro.Reporting.Tables;
 
 namespace Repro.Evaluation;
 
@@ -18,7 +19,7 @@ public static class GroundTruthCsv
                 ? [(IReadOnlyList<string>)[id, "", "", "", "", ""]]
                 : boxes.Select(b => (IReadOnlyList<string>)
                 [
-                    id, b.Class.Name(), CsvTable.Format(b.X1), CsvTable.Format(b.Y1), CsvTable.Format(b.X2), CsvTable.Format(b.Y2),
+                    id, b.Class.Name(), CellText.ForData(b.X1), CellText.ForData(b.Y1), CellText.ForData(b.X2), CellText.ForData(b.Y2),
                 ]);
         }));
 

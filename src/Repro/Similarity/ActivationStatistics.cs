@@ -2,15 +2,17 @@ using Repro.Torch;
 
 namespace Repro.Similarity;
 
-/// <summary>Summary of a set of activation values (one layer, or all layers together).</summary>
+/// <summary>
+/// Summary of the finite values of a set of activations (one layer, or all layers together); NaN and ±∞ are left
+/// out and counted by <see cref="ActivationStatistics.NonFiniteCount"/>.
+/// </summary>
 /// <param name="Std">Population standard deviation (divides by the count, as NumPy's default).</param>
 /// <param name="Median">Exact when it is 0, otherwise within <paramref name="MedianErrorBound"/> of the exact median.</param>
 /// <param name="MedianErrorBound">Absolute bound on |Median − exact median|: at most |m| · 2⁻⁸ with m the larger
 /// (in magnitude) of the two middle values (the median itself when the count is odd).</param>
-/// <param name="NonFiniteCount">NaN and ±∞ values seen; they are left out of every other figure.</param>
 public sealed record ActivationSummary(
     long Count, double Mean, double Std, double Min, double Max, double Median, double MedianErrorBound,
-    double FractionZeros, double FractionNegatives, long NonFiniteCount);
+    double FractionZeros, double FractionNegatives);
 
 /// <summary>
 /// Streaming, bounded-memory statistics of activation values: count, mean and variance (per-chunk two-pass moments
@@ -103,14 +105,17 @@ public sealed class ActivationStatistics
         negatives += chunkNegatives;
     }
 
+    /// <summary>NaN and ±∞ values seen; they are left out of the summary.</summary>
+    public long NonFiniteCount => nonFinite;
+
     public ActivationSummary Summary()
     {
-        if (count == 0) return new ActivationSummary(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, nonFinite);
+        if (count == 0) return new ActivationSummary(0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         var (lower, lowerBound) = OrderStatistic((count - 1) / 2);
         var (upper, upperBound) = OrderStatistic(count / 2);
         var median = Math.Clamp((lower + upper) / 2, min, max);
         return new ActivationSummary(count, mean, Math.Sqrt(m2 / count), min, max, median, Math.Max(lowerBound, upperBound),
-            (double)zeros / count, (double)negatives / count, nonFinite);
+            (double)zeros / count, (double)negatives / count);
     }
 
     /// <summary>The value of rank k (0-based, ascending), as a bin midpoint, with half the bin width as error bound.</summary>

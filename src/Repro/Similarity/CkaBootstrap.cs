@@ -1,3 +1,4 @@
+using Repro.Models;
 using Repro.Torch;
 
 namespace Repro.Similarity;
@@ -11,7 +12,7 @@ public sealed record BootstrapOptions(int Replicates = 1000, double Level = 0.95
 public sealed record Estimate(double Value, double Lower, double Upper);
 
 /// <summary>Per-layer CKA and range means, each with an interval.</summary>
-public sealed record BootstrapResult(IReadOnlyList<(int Layer, Estimate Cka)> PerLayer, IReadOnlyList<(LayerRange Range, Estimate Mean)> Means, BootstrapOptions Options);
+public sealed record BootstrapResult(IReadOnlyList<(int Layer, Estimate Cka)> PerLayer, IReadOnlyList<(NamedLayerRange Range, Estimate Mean)> Means, BootstrapOptions Options);
 
 /// <summary>
 /// Bootstrap confidence intervals over images: each replicate draws n image indices with replacement (System.Random
@@ -33,10 +34,10 @@ public sealed record BootstrapResult(IReadOnlyList<(int Layer, Estimate Cka)> Pe
 /// </summary>
 public static class CkaBootstrap
 {
-    public static BootstrapResult Run(GramSet a, GramSet b, BootstrapOptions? options = null, IReadOnlyList<LayerRange>? ranges = null, bool debiased = false)
+    public static BootstrapResult Run(GramSet a, GramSet b, BootstrapOptions? options = null, IReadOnlyList<NamedLayerRange>? ranges = null, bool debiased = false)
     {
         options ??= new BootstrapOptions();
-        ranges ??= LayerRange.PaperDefaults;
+        ranges ??= NamedLayerRange.YoloV3Parts;
         if (options.Replicates < 2) throw new ArgumentOutOfRangeException(nameof(options), options.Replicates, "at least 2 replicates");
         if (options.Level is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(options), options.Level, "level must be in (0, 1)");
         var point = CkaComparison.PerLayer(a, b, debiased);
@@ -77,7 +78,7 @@ public static class CkaBootstrap
         var pointMeans = CkaComparison.Means(point, ranges);
         var means = ranges.Select((range, k) =>
         {
-            var members = layers.Select((l, i) => (l, i)).Where(x => range.Contains(x.l)).Select(x => x.i).ToList();
+            var members = layers.Select((l, i) => (l, i)).Where(x => range.Range.Contains(x.l)).Select(x => x.i).ToList();
             var samples = replicates.Select(rep => members.Count == 0 ? double.NaN : members.Average(i => rep[i]));
             return (range, Interval(pointMeans[k].Mean, samples, options));
         }).ToList();

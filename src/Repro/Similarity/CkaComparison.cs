@@ -1,3 +1,4 @@
+using Repro.Models;
 using Repro.Torch;
 
 namespace Repro.Similarity;
@@ -9,7 +10,7 @@ public sealed record LayerCka(int Layer, double Cka);
 public sealed record CkaMatrix(IReadOnlyList<int> RowLayers, IReadOnlyList<int> ColumnLayers, double[,] Values);
 
 /// <summary>The mean of per-layer CKA over a layer range.</summary>
-public sealed record RangeMean(LayerRange Range, int Layers, double Mean);
+public sealed record RangeMean(NamedLayerRange Range, int Layers, double Mean);
 
 /// <summary>
 /// Comparisons of two Gram sets (two models, two seeds, or one model against itself). Each Gram is centered once
@@ -49,10 +50,10 @@ public static class CkaComparison
     }
 
     /// <summary>Mean per-layer CKA over each range (layers outside every range are simply not averaged).</summary>
-    public static IReadOnlyList<RangeMean> Means(IReadOnlyList<LayerCka> perLayer, IReadOnlyList<LayerRange>? ranges = null) =>
-        (ranges ?? LayerRange.PaperDefaults).Select(r =>
+    public static IReadOnlyList<RangeMean> Means(IReadOnlyList<LayerCka> perLayer, IReadOnlyList<NamedLayerRange>? ranges = null) =>
+        (ranges ?? NamedLayerRange.YoloV3Parts).Select(r =>
         {
-            var inRange = perLayer.Where(p => r.Contains(p.Layer)).Select(p => p.Cka).ToList();
+            var inRange = perLayer.Where(p => r.Range.Contains(p.Layer)).Select(p => p.Cka).ToList();
             return new RangeMean(r, inRange.Count, inRange.Count == 0 ? double.NaN : inRange.Average());
         }).ToList();
 

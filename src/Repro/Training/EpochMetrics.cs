@@ -1,5 +1,5 @@
 using System.Globalization;
-using Repro.Evaluation;
+using Repro.Reporting.Tables;
 
 namespace Repro.Training;
 

@@ -105,7 +105,26 @@ public class CsvTests
         e = Assert.Throws<InvalidDataException>(() => DetectionCsv.Read(shortRow))!;
         Assert.That(e.Message, Does.Contain(shortRow));
 
+        var twice = Write("d6.csv", "image_id,class,score,x1,y1,x2,y2,score\na,car,0.5,0,0,10,10,0.9\n");
+        e = Assert.Throws<InvalidDataException>(() => DetectionCsv.Read(twice))!;
+        Assert.That(e.Message, Does.Contain(twice).And.Contain("'score' appears twice"));
+
+        var empty = Write("d7.csv", "");
+        e = Assert.Throws<InvalidDataException>(() => DetectionCsv.Read(empty))!;
+        Assert.That(e.Message, Does.Contain(empty).And.Contain("image_id,class,score"));
+
+        var openQuote = Write("d8.csv", "image_id,class,score,x1,y1,x2,y2\na,car,0.5,0,0,10,10\n\"b,car,0.5,0,0,10,10\n");
+        e = Assert.Throws<InvalidDataException>(() => DetectionCsv.Read(openQuote))!;
+        Assert.That(e.Message, Does.Contain(openQuote).And.Contain("malformed CSV"));
+
         Assert.Throws<FileNotFoundException>(() => DetectionCsv.Read(Path.Combine(dir, "absent.csv")));
+    }
+
+    [Test]
+    public void SpacesAroundHandWrittenValuesAreDropped()
+    {
+        var path = Write("spaced.csv", "image_id, class, score, x1, y1, x2, y2\n a , car , 0.5 , 0, 0, 10, 10\n");
+        Assert.That(DetectionCsv.Read(path), Is.EqualTo(new[] { new Detection("a", new BoundingBox(CommonClass.Car, 0, 0, 10, 10), 0.5f) }));
     }
 
     [Test]

@@ -16,7 +16,7 @@ internal sealed class CraftedStudy
     public readonly Dictionary<(string A, int SA, string B, int SB, int Size), double[]> Curves = new();
     public readonly List<LayerMatrix> Matrices = [];
     public readonly List<MapResult> Maps = [];
-    public readonly List<ActivationSummary> Activations = [];
+    public readonly List<ModelActivations> Activations = [];
 
     public static double[] BaseCurve()
     {
@@ -64,9 +64,9 @@ internal sealed class CraftedStudy
                 new(FSynthetic, seed, "real", 0.12), new(FSynthetic, seed, "synthetic", 0.88),
             ]);
             Activations.AddRange([
-                new(UReal, seed, 32, 0.5, 1.2, -3, 40, 0.1, 0.02, 0.4),
-                new(USynthetic, seed, 32, 0.8, 1.9, -4, 60, 0.2, 0.01, 0.3),
-                new(FSynthetic, seed, 32, 0.78, 1.85, -4, 58, 0.19, 0.01, 0.31),
+                new(UReal, seed, 32, new(1000, 0.5, 1.2, -3, 40, 0.1, 0, 0.02, 0.4)),
+                new(USynthetic, seed, 32, new(1000, 0.8, 1.9, -4, 60, 0.2, 0, 0.01, 0.3)),
+                new(FSynthetic, seed, 32, new(1000, 0.78, 1.85, -4, 58, 0.19, 0, 0.01, 0.31)),
             ]);
         }
     }

@@ -69,7 +69,7 @@ public class ActivationStatisticsTests
         var statistics = new ActivationStatistics();
         statistics.Add([1f, float.NaN, 3f, float.PositiveInfinity]);
         var summary = statistics.Summary();
-        Assert.That(summary.NonFiniteCount, Is.EqualTo(2));
+        Assert.That(statistics.NonFiniteCount, Is.EqualTo(2));
         Assert.That(summary.Count, Is.EqualTo(2));
         Assert.That(summary.Mean, Is.EqualTo(2.0));
     }

@@ -1,3 +1,4 @@
+using Repro.Models;
 using Repro.Similarity;
 using Repro.Torch;
 
@@ -6,7 +7,7 @@ namespace Repro.Tests.Similarity;
 public class CkaBootstrapTests
 {
     private static readonly BootstrapOptions Options = new(Replicates: 200, Level: 0.9, Seed: 4);
-    private static readonly LayerRange[] Ranges = [new("all", 0, 3), new("front", 0, 1)];
+    private static readonly NamedLayerRange[] Ranges = [new("all", new(0, 3)), new("front", new(0, 1))];
 
     [Test]
     public void IntervalsContainThePointEstimateAndNarrowAsImagesGrow()

@@ -1,3 +1,4 @@
+using Repro.Models;
 using Repro.Similarity;
 using Repro.Torch;
 
@@ -47,7 +48,7 @@ public class CkaComparisonTests
     public void MeansAverageTheLayersOfEachRange()
     {
         var perLayer = new[] { new LayerCka(0, 0.9), new LayerCka(1, 0.7), new LayerCka(2, 0.2), new LayerCka(3, 0.4) };
-        var means = CkaComparison.Means(perLayer, [new LayerRange("all", 0, 3), new LayerRange("front", 0, 1), new LayerRange("back", 2, 3), new LayerRange("none", 7, 9)]);
+        var means = CkaComparison.Means(perLayer, [new NamedLayerRange("all", new(0, 3)), new NamedLayerRange("front", new(0, 1)), new NamedLayerRange("back", new(2, 3)), new NamedLayerRange("none", new(7, 9))]);
         Assert.That(means.Select(m => m.Mean).Take(3), Is.EqualTo(new[] { 0.55, 0.8, 0.3 }).Within(1e-15));
         Assert.That(means.Select(m => m.Layers), Is.EqualTo(new[] { 4, 2, 2, 0 }));
         Assert.That(means[3].Mean, Is.NaN);
@@ -56,8 +57,8 @@ public class CkaComparisonTests
     [Test]
     public void PaperRangesAreTheTable5Ones()
     {
-        var ranges = LayerRange.PaperDefaults;
-        Assert.That(ranges.Select(r => (r.Name, r.First, r.Last)), Is.EqualTo(new[] { ("all", 0, 106), ("backbone", 0, 74), ("head", 75, 106) }));
+        var ranges = NamedLayerRange.YoloV3Parts;
+        Assert.That(ranges.Select(r => (r.Name, r.Range.First, r.Range.Last)), Is.EqualTo(new[] { ("all", 0, 106), ("backbone", 0, 74), ("head", 75, 106) }));
     }
 
     [Test]
@@ -74,7 +75,7 @@ public class CkaComparisonTests
                 var perLayer = CkaComparison.PerLayer(a, b);
                 SimilarityCsv.WritePerLayer(Path.Combine(directory, "layers.csv"), perLayer);
                 SimilarityCsv.WriteMatrix(Path.Combine(directory, "matrix.csv"), CkaComparison.LayerByLayer(a, b));
-                SimilarityCsv.WriteMeans(Path.Combine(directory, "means.csv"), CkaComparison.Means(perLayer, [new LayerRange("all", 0, 1)]));
+                SimilarityCsv.WriteMeans(Path.Combine(directory, "means.csv"), CkaComparison.Means(perLayer, [new NamedLayerRange("all", new(0, 1))]));
                 var layers = File.ReadAllLines(Path.Combine(directory, "layers.csv"));
                 Assert.That(layers[0], Is.EqualTo("layer,cka,ci_lower,ci_upper"));
                 Assert.That(layers[1], Is.EqualTo($"0,{perLayer[0].Cka:R},,"));
@@ -84,6 +85,18 @@ public class CkaComparisonTests
                 Assert.That(double.Parse(matrix[2].Split(',')[2], System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(perLayer[1].Cka).Within(1e-12));
                 var means = File.ReadAllLines(Path.Combine(directory, "means.csv"));
                 Assert.That(means[1], Is.EqualTo($"all,0,1,2,{(perLayer[0].Cka + perLayer[1].Cka) / 2:R},,"));
+
+                var statistics = new ActivationStatistics();
+                statistics.Add([1f, float.NaN, -2f, 0f]);
+                SimilarityCsv.WriteStatistics(Path.Combine(directory, "stats.csv"), [("all", statistics)]);
+                var stats = File.ReadAllLines(Path.Combine(directory, "stats.csv"));
+                Assert.That(stats, Has.Length.EqualTo(2));
+                Assert.That(stats[0], Is.EqualTo("layer,count,mean,std,min,max,median,median_error_bound,fraction_zeros,fraction_negatives,non_finite"));
+                var cells = stats[1].Split(',');
+                Assert.That(cells.Take(2).Concat(cells.Skip(4).Take(4)).Append(cells[10]), Is.EqualTo(new[] { "all", "3", "-2", "1", "0", "0", "1" }));
+                var numbers = cells.Skip(2).Take(2).Concat(cells.Skip(8).Take(2)).Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture));
+                // -2, 0, 1 (NaN left out): mean -1/3, population variance 14/9, one zero and one negative in three.
+                Assert.That(numbers, Is.EqualTo(new[] { -1.0 / 3, Math.Sqrt(14.0 / 9), 1.0 / 3, 1.0 / 3 }).Within(1e-15));
             }
         }
         finally

@@ -1,6 +1,7 @@
 using Repro.Experiments;
 using Repro.Experiments.Claims;
 using Repro.Experiments.Stages;
+using Repro.Tests.Experiments;
 
 namespace Repro.Tests.Study;
 
@@ -26,11 +27,4 @@ internal static class StudyRun
     private static StudyResults? results;
 
     public static StudyResults Results => results ??= StudyResultsReader.Read(Context);
-
-    private sealed class SilentProgress : IStudyProgress
-    {
-        public void Report(string task, long done, long total, string detail = "") { }
-
-        public void Log(string message) { }
-    }
 }

@@ -203,9 +203,11 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
 
     private Verdict StatsCloser(ClaimSpec claim)
     {
+        static double[] Figures(ModelActivations a) =>
+            [a.Summary.Mean, a.Summary.Std, a.Summary.Min, a.Summary.Max, a.Summary.Median, a.Summary.FractionZeros, a.Summary.FractionNegatives];
         // Relative L1 distance, so statistics of different scale (a max of 40, a fraction of 0.3) weigh alike.
-        static double Distance(ActivationSummary a, ActivationSummary b) =>
-            a.Vector.Zip(b.Vector).Sum(p => Math.Abs(p.First - p.Second) / (Math.Abs(p.First) + Math.Abs(p.Second) + 1e-12));
+        static double Distance(ModelActivations a, ModelActivations b) =>
+            Figures(a).Zip(Figures(b)).Sum(p => Math.Abs(p.First - p.Second) / (Math.Abs(p.First) + Math.Abs(p.Second) + 1e-12));
         var margins = new List<double>();
         foreach (var group in results.Activations.GroupBy(a => (a.Seed, a.Size)))
         {

@@ -1,3 +1,5 @@
+using Repro.Similarity;
+
 namespace Repro.Experiments.Claims;
 
 /// <summary>The three models of the paper, by the names the paper gives them.</summary>
@@ -24,12 +26,8 @@ public sealed record LayerMatrix(string ModelA, int SeedA, string ModelB, int Se
 /// <summary>mAP@0.5 of one model run on one test set.</summary>
 public sealed record MapResult(string Model, int Seed, string TestSet, double Map);
 
-/// <summary>Summary statistics of all layer outputs of one model run (Tables 3–4).</summary>
-public sealed record ActivationSummary(string Model, int Seed, int Size, double Mean, double Std, double Min, double Max, double Median,
-    double FractionZero, double FractionNegative)
-{
-    public double[] Vector => [Mean, Std, Min, Max, Median, FractionZero, FractionNegative];
-}
+/// <summary>Summary statistics of all layer outputs of one model run at one input size (Tables 3–4).</summary>
+public sealed record ModelActivations(string Model, int Seed, int Size, ActivationSummary Summary);
 
 /// <summary>What the network's layers are, by darknet index (shortcut, route, yolo, …).</summary>
 public sealed record LayerKinds(int LayerCount, IReadOnlySet<int> Shortcut, IReadOnlySet<int> Route, IReadOnlySet<int> Yolo)
@@ -54,7 +52,7 @@ public sealed record StudyResults(
     IReadOnlyList<LayerCka> PerLayer,
     IReadOnlyList<LayerMatrix> Matrices,
     IReadOnlyList<MapResult> Maps,
-    IReadOnlyList<ActivationSummary> Activations,
+    IReadOnlyList<ModelActivations> Activations,
     IReadOnlyList<int> Seeds,
     LayerKinds Layers)
 {

@@ -2,13 +2,13 @@ using System.Globalization;
 using Repro.Data.Loading;
 using Repro.Data.Splitting;
 using Repro.Experiments.Claims;
+using Repro.Models;
 using Repro.Models.Darknet;
 using Repro.Reporting.Tables;
 using Repro.Similarity;
 using Repro.Torch;
 using Repro.Torch.IO;
 using Repro.Training;
-using SimilarityRange = Repro.Similarity.LayerRange;
 
 namespace Repro.Experiments.Stages;
 
@@ -67,15 +67,15 @@ public sealed class AnalyzeStage : Stage
                     context.Progress.Log($"CKA {tag}");
                     if (intervals)
                     {
-                        var boot = CkaBootstrap.Run(ga, gb, new BootstrapOptions(settings.Bootstrap, 0.95, settings.ImageSeed), SimilarityRange.PaperDefaults);
+                        var boot = CkaBootstrap.Run(ga, gb, new BootstrapOptions(settings.Bootstrap, 0.95, settings.ImageSeed), NamedLayerRange.YoloV3Parts);
                         foreach (var (layer, e) in boot.PerLayer) perLayer.AddRow(a, sa, b, sb, size, layer, kinds[layer], e.Value, e.Lower, e.Upper);
-                        foreach (var (range, e) in boot.Means) means.AddRow(a, sa, b, sb, size, range.Name, range.Last - range.First + 1, e.Value, e.Lower, e.Upper);
+                        foreach (var (range, e) in boot.Means) means.AddRow(a, sa, b, sb, size, range.Name, range.Range.Count, e.Value, e.Lower, e.Upper);
                     }
                     else
                     {
                         var curve = CkaComparison.PerLayer(ga, gb);
                         foreach (var c in curve) perLayer.AddRow(a, sa, b, sb, size, c.Layer, kinds[c.Layer], c.Cka, double.NaN, double.NaN);
-                        foreach (var m in CkaComparison.Means(curve, SimilarityRange.PaperDefaults))
+                        foreach (var m in CkaComparison.Means(curve, NamedLayerRange.YoloV3Parts))
                             means.AddRow(a, sa, b, sb, size, m.Range.Name, m.Layers, m.Mean, double.NaN, double.NaN);
                     }
                     if (matrix) SimilarityCsv.WriteMatrix(Path.Combine(dir, "matrices", $"{tag}.csv"), CkaComparison.LayerByLayer(ga, gb));

@@ -109,7 +109,7 @@ public sealed class ReportStage(string repoRoot) : Stage
         md.AppendLine();
         var stats = new ResultTable("stats", [new("model"), new("seed"), new("size"), new TableColumn("mean", "F4"), new TableColumn("std", "F4"),
             new TableColumn("min", "F3"), new TableColumn("max", "F3"), new TableColumn("median", "F4"), new TableColumn("zeros", "P2"), new TableColumn("negatives", "P2")]);
-        foreach (var a in results.Activations) stats.AddRow(a.Model, a.Seed, a.Size, a.Mean, a.Std, a.Min, a.Max, a.Median, a.FractionZero, a.FractionNegative);
+        foreach (var (model, seed, size, s) in results.Activations) stats.AddRow(model, seed, size, s.Mean, s.Std, s.Min, s.Max, s.Median, s.FractionZeros, s.FractionNegatives);
         md.AppendLine(MarkdownTable.Render(stats));
         md.AppendLine();
         md.AppendLine("## Settings");

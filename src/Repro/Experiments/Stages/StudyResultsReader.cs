@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Repro.Experiments.Claims;
 using Repro.Reporting.Tables;
+using ActivationSummary = Repro.Similarity.ActivationSummary;
 
 namespace Repro.Experiments.Stages;
 
@@ -18,8 +19,8 @@ public static partial class StudyResultsReader
         var maps = Rows(Path.Combine(evaluate, EvaluateStage.MapTable))
             .Select(r => new MapResult(r["model"], Int(r["seed"]), r["test_set"], Num(r["map"]))).ToList();
         var activations = Rows(Path.Combine(analyze, AnalyzeStage.StatisticsTable))
-            .Select(r => new ActivationSummary(r["model"], Int(r["seed"]), Int(r["size"]), Num(r["mean"]), Num(r["std"]), Num(r["min"]), Num(r["max"]),
-                Num(r["median"]), Num(r["fraction_zero"]), Num(r["fraction_negative"]))).ToList();
+            .Select(r => new ModelActivations(r["model"], Int(r["seed"]), Int(r["size"]), new ActivationSummary(Long(r["count"]), Num(r["mean"]), Num(r["std"]),
+                Num(r["min"]), Num(r["max"]), Num(r["median"]), Num(r["median_error"]), Num(r["fraction_zero"]), Num(r["fraction_negative"])))).ToList();
         var matrices = new List<LayerMatrix>();
         var matrixDir = Path.Combine(analyze, "matrices");
         if (Directory.Exists(matrixDir))
@@ -55,6 +56,8 @@ public static partial class StudyResultsReader
     }
 
     public static int Int(string s) => int.Parse(s, CultureInfo.InvariantCulture);
+
+    public static long Long(string s) => long.Parse(s, CultureInfo.InvariantCulture);
 
     public static double Num(string s) => s.Length == 0 ? double.NaN : double.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
 }

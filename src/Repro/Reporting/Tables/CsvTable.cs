@@ -10,8 +10,9 @@ internal sealed record CsvText(string Source, IReadOnlyList<string> Header, IRea
 internal sealed record CsvRow(int Line, IReadOnlyList<string> Cells);
 
 /// <summary>
-/// CSV through CsvHelper, invariant culture, "\n" line ends and no byte-order mark, so the same table gives the
-/// same bytes on every machine.
+/// Every CSV file the project writes or reads goes through here: CsvHelper, invariant culture, "\n" line ends and no
+/// byte-order mark, so the same table gives the same bytes on every machine; strict reading, with errors that name
+/// the file and the line.
 /// </summary>
 internal static class CsvTable
 {
@@ -25,7 +26,7 @@ internal static class CsvTable
         Injection = CsvInjection.None,
     };
 
-    // Strict reading: a malformed verified or received file is an error, never a silently different table.
+    // Strict reading: a malformed file is an error, never a silently different table.
     private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
     {
         Separator = ',',
@@ -35,18 +36,25 @@ internal static class CsvTable
         TrackLineNumbers = true,
     };
 
-    public static string ToCsv(ResultTable table)
+    public static string ToCsv(ResultTable table) =>
+        ToCsv(table.Columns.Select(c => c.Name).ToArray(), table.Rows.Select(row => (IReadOnlyList<string>)row.Select(CellText.ForData).ToArray()));
+
+    public static string ToCsv(IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = CsvWriter.Create(text, WriterOptions, leaveOpen: true))
         {
-            csv.WriteRecord(table.Columns.Select(c => c.Name).ToArray());
-            foreach (var row in table.Rows) csv.WriteRecord(row.Select(CellText.ForData).ToArray());
+            csv.WriteRecord(header.ToArray());
+            foreach (var row in rows) csv.WriteRecord(row.ToArray());
         }
         return text.ToString();
     }
 
     public static void Write(string path, ResultTable table) => AtomicFile.WriteAllText(path, ToCsv(table));
+
+    /// <summary>Rows of cells already turned into text (see <see cref="CellText.ForData"/>), written atomically.</summary>
+    public static void Write(string path, IReadOnlyList<string> header, IEnumerable<IReadOnlyList<string>> rows) =>
+        AtomicFile.WriteAllText(path, ToCsv(header, rows));
 
     public static CsvText ReadFile(string path)
     {
@@ -58,25 +66,19 @@ internal static class CsvTable
     public static CsvText Parse(string text, string source)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new InvalidDataException($"{source}: empty CSV, no header line.");
-        using var csv = CsvReader.FromText(text, ReaderOptions);
-        try
-        {
-            var header = csv.Headers.ToArray();
-            var duplicate = header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate is not null) throw new InvalidDataException($"{source}, line 1: column '{duplicate.Key}' appears twice in the header.");
-            var rows = new List<CsvRow>();
-            while (csv.Read())
-            {
-                var cells = new string[csv.FieldCount];
-                for (var i = 0; i < cells.Length; i++) cells[i] = csv.GetString(i);
-                rows.Add(new CsvRow((int)csv.LineNumber, cells));
-            }
-            return new CsvText(source, header, rows);
-        }
-        catch (CsvFormatException e)
-        {
-            var where = e.LineNumber > 0 ? $", line {e.LineNumber}" : "";
-            throw new InvalidDataException($"{source}{where}: malformed CSV ({e.Message})", e);
-        }
+        using var cursor = new CsvCursor(source, CsvReader.FromText(text, ReaderOptions), []);
+        var rows = new List<CsvRow>();
+        while (cursor.Read()) rows.Add(new CsvRow((int)cursor.Line, cursor.Cells()));
+        return new CsvText(source, cursor.Header, rows);
+    }
+
+    /// <summary>
+    /// Opens a file to read row by row (for files too large to hold as text), checking that its header has every
+    /// required column. Spaces around unquoted values are dropped: such files may be written by hand or by other tools.
+    /// </summary>
+    public static CsvCursor Open(string path, IReadOnlyList<string> requiredColumns)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file not found: {path}", path);
+        return new CsvCursor(path, CsvReader.FromFile(path, ReaderOptions with { TrimWhitespace = true }), requiredColumns);
     }
 }
