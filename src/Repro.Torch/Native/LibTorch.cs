@@ -44,6 +44,7 @@ internal static unsafe class LibTorch
     [DllImport(Lib)] internal static extern IntPtr rt_to(IntPtr t, sbyte dtype, int dt, int di);
     [DllImport(Lib)] internal static extern IntPtr rt_clone(IntPtr t);
     [DllImport(Lib)] internal static extern IntPtr rt_contiguous(IntPtr t);
+    [DllImport(Lib)] internal static extern void rt_set_num_threads_on_this_thread(int n);
     [DllImport(Lib)] internal static extern IntPtr rt_alias(IntPtr t);
 
     // runtime

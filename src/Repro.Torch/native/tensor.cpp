@@ -88,6 +88,17 @@ EXPORT Tensor rt_alias(Tensor t) { CATCH_TENSOR(at::Tensor(*t)) }
 
 EXPORT void rt_set_num_threads(int32_t n) { CATCH(at::set_num_threads(n);) }
 EXPORT int32_t rt_get_num_threads() { CATCH_RETURN(int32_t, -1, at::get_num_threads()) }
+
+// The OpenMP runtime libtorch itself uses, found through libtorch's dependencies when the shim loads (weak: absent
+// when libtorch was built without OpenMP).
+extern "C" void omp_set_num_threads(int) __attribute__((weak));
+
+// Sets the OpenMP thread count of the calling thread only. libtorch applies its global count to a thread at the
+// thread's first parallel op; at::get_num_threads() makes that happen now, so it cannot undo this afterwards.
+EXPORT void rt_set_num_threads_on_this_thread(int32_t n) {
+    CATCH(at::get_num_threads();
+          if (omp_set_num_threads != nullptr) omp_set_num_threads(n);)
+}
 EXPORT int32_t rt_cuda_is_available() { CATCH_RETURN(int32_t, 0, torch::cuda::is_available() ? 1 : 0) }
 EXPORT int32_t rt_cuda_device_count() { CATCH_RETURN(int32_t, 0, static_cast<int32_t>(torch::cuda::device_count())) }
 EXPORT void rt_cuda_synchronize(int32_t device) {

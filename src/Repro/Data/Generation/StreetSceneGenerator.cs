@@ -58,6 +58,7 @@ public static class StreetSceneGenerator
         var done = 0;
         Parallel.For(0, options.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) }, i =>
         {
+            WorkerThreads.UseOneIntraOpThread();
             var scene = StreetScene.Render(options.Domain, realism, options.Seed, i, options.Width, options.Height);
             if (options.Domain == Domain.Real)
                 (frames[i], boxes[i]) = WriteBddImage(scene, options, outDirectory, i);

@@ -114,6 +114,7 @@ public sealed class BatchLoader
                     var transforms = new LetterboxTransform[indices.Length];
                     Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = Options.Workers, CancellationToken = stop.Token }, i =>
                     {
+                        WorkerThreads.UseOneIntraOpThread();
                         var image = images[indices[i]];
                         using var rgb = Image.Read(image.ImagePath);
                         if (rgb.size(1) != image.Width || rgb.size(0) != image.Height)

@@ -62,6 +62,7 @@ public static class PretrainingSetGenerator
         var rows = new string[total];
         Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) }, n =>
         {
+            WorkerThreads.UseOneIntraOpThread();
             var spec = Specs[n / options.PerClass];
             var i = n % options.PerClass;
             var crop = RenderCrop(spec, options.Seed, n, options.Size);
