@@ -28,9 +28,6 @@ public static class YoloDecoder
     public static IReadOnlyList<Detection> Decode(IReadOnlyList<Tensor> outputs, IReadOnlyList<YoloHeadSpec> heads,
         int inputWidth, int inputHeight, IReadOnlyList<string> imageIds, DecodeOptions? options = null)
     {
-        if (outputs.Count != heads.Count) throw new ArgumentException($"{outputs.Count} outputs for {heads.Count} heads", nameof(outputs));
-        if (heads.Any(h => h.Classes > CommonClasses.Count))
-            throw new ArgumentException($"a head predicts more than the {CommonClasses.Count} common classes", nameof(heads));
         using var decoded = DecodedPredictions.Decode(outputs, heads, inputWidth, inputHeight);
         return Decode(decoded, imageIds, options);
     }

@@ -41,9 +41,6 @@ public sealed class DecodedPredictions(Tensor boxes, Tensor objectness, Tensor c
             torch.cat(classes, 1).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Images in the batch.</summary>
-    public long Count => Boxes.shape[0];
-
     public void Dispose()
     {
         Boxes.Dispose();
