@@ -72,13 +72,20 @@ internal static class StudyCommand
         }
     }
 
-    /// <summary>Progress as log lines, at most one per task every two seconds (CI logs stay readable).</summary>
+    /// <summary>Progress as log lines, at most one per task every two seconds (CI logs stay readable). Reports come
+    /// from worker threads too (data generation), so each is handled under a lock.</summary>
     private sealed class ConsoleProgress : Repro.Experiments.IStudyProgress
     {
         private readonly Dictionary<string, (Stopwatch Clock, long Start)> tasks = new();
         private readonly Stopwatch sinceLast = Stopwatch.StartNew();
+        private readonly Lock gate = new();
 
         public void Report(string task, long done, long total, string detail = "")
+        {
+            lock (gate) ReportLocked(task, done, total, detail);
+        }
+
+        private void ReportLocked(string task, long done, long total, string detail)
         {
             if (!tasks.TryGetValue(task, out var t)) tasks[task] = t = (Stopwatch.StartNew(), done);
             var finished = total > 0 && done >= total;

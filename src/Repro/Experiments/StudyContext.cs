@@ -2,7 +2,8 @@ using Repro.Torch;
 
 namespace Repro.Experiments;
 
-/// <summary>Progress of long work: what, how many of how many, and a short detail (loss, rate …).</summary>
+/// <summary>Progress of long work: what, how many of how many, and a short detail (loss, rate …). Report may be
+/// called from several threads at once (parallel data generation).</summary>
 public interface IStudyProgress
 {
     void Report(string task, long done, long total, string detail = "");
