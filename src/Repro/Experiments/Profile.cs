@@ -55,6 +55,10 @@ public sealed record Profile
         if (Model.InputSize % 32 != 0) yield return $"model.inputSize: {Model.InputSize} is not a multiple of 32";
         if (Training.Batch < 1) yield return "training.batch: at least 1";
         if (Training.LearningRate <= 0) yield return "training.lr: must be positive";
+        if (Training.Schedule is not ("constant" or "cosine")) yield return $"training.schedule: '{Training.Schedule}' is neither 'constant' nor 'cosine'";
+        if (Training.WarmupEpochs < 0) yield return "training.warmupEpochs: must not be negative";
+        if (Training.ObjectnessPrior is { } prior && !(prior > 0 && prior < 1)) yield return $"training.objectnessPrior: {prior} is not in (0, 1)";
+        if (Model.Anchors is not ("cfg" or "fitted")) yield return $"model.anchors: '{Model.Anchors}' is neither 'cfg' nor 'fitted'";
         if (Analysis.Images < 4) yield return "analysis.images: at least 4";
         if (Analysis.Sizes.Length == 0) yield return "analysis.sizes: at least one size";
         if (Data.Source is not ("generated" or "paths")) yield return $"data.source: '{Data.Source}' is neither 'generated' nor 'paths'";
@@ -85,7 +89,11 @@ public sealed record GeneratedDomain(
     [property: JsonPropertyName("width")] int Width,
     [property: JsonPropertyName("height")] int Height,
     [property: JsonPropertyName("seed")] int Seed,
-    [property: JsonPropertyName("realism")] double Realism);
+    [property: JsonPropertyName("realism")] double Realism)
+{
+    /// <summary>[near, far] metres of the road users (null: the domain's default, <see cref="Data.Generation.DepthRange.For"/>).</summary>
+    [JsonPropertyName("depths")] public double[]? Depths { get; init; }
+}
 
 public sealed record PretrainSet(
     [property: JsonPropertyName("perClass")] int PerClass,
@@ -102,6 +110,9 @@ public sealed record ModelSettings
     [JsonPropertyName("classifierCfg")] public string ClassifierCfg { get; init; } = "experiments/models/darknet53-classifier.cfg";
     [JsonPropertyName("width")] public double Width { get; init; } = 1.0;
     [JsonPropertyName("inputSize")] public int InputSize { get; init; } = 416;
+    /// <summary>"cfg" (the cfg's anchors, sized for 416 px COCO) or "fitted" (k-means on the training boxes at the
+    /// input size, computed by the train stage).</summary>
+    [JsonPropertyName("anchors")] public string Anchors { get; init; } = "cfg";
     /// <summary>A darknet53.conv.74 file to start from instead of our own pre-training (paper profile).</summary>
     [JsonPropertyName("backboneWeights")] public string? BackboneWeights { get; init; }
 }
@@ -119,7 +130,14 @@ public sealed record TrainingSettings
     [JsonPropertyName("batch")] public int Batch { get; init; } = 8;
     [JsonPropertyName("maxEpochs")] public int MaxEpochs { get; init; } = 100;
     [JsonPropertyName("patience")] public int Patience { get; init; } = 10;
+    /// <summary>Jitter placement, mirror and colour of training images (<see cref="Data.Loading.Augmentation"/>).</summary>
     [JsonPropertyName("augment")] public bool Augment { get; init; }
+    /// <summary>Epochs of linear warm-up from a tenth of the rate (0: none, as the paper).</summary>
+    [JsonPropertyName("warmupEpochs")] public double WarmupEpochs { get; init; }
+    /// <summary>"constant" (the paper) or "cosine": a half cosine to 5 % of the rate at maxEpochs.</summary>
+    [JsonPropertyName("schedule")] public string Schedule { get; init; } = "constant";
+    /// <summary>Initial objectness probability of every predictor (null: PyTorch's default init, as the paper).</summary>
+    [JsonPropertyName("objectnessPrior")] public double? ObjectnessPrior { get; init; }
 }
 
 public sealed record EvaluationSettings

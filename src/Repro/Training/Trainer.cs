@@ -14,6 +14,9 @@ public sealed record TrainerOptions
     public int Patience { get; init; } = 10;
     public double LearningRate { get; init; } = 1e-4;
 
+    /// <summary>How the rate moves over the run (null: constant at <see cref="LearningRate"/>, as the paper trains).</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+
     /// <summary>The run's seed, recorded in the checkpoint; a resume with another seed is refused.</summary>
     public long Seed { get; init; }
 
@@ -74,6 +77,7 @@ public sealed class Trainer
     public TrainingResult Run(Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var module = model.Module;
+        var schedule = options.Schedule ?? LearningRateSchedule.Constant(options.LearningRate);
         var trainable = module.trainable_parameters().ToList();
         if (trainable.Count == 0) throw new InvalidOperationException("the model has no trainable parameters (is everything frozen?)");
         using var optimizer = new Adam(trainable, options.LearningRate);
@@ -96,14 +100,14 @@ public sealed class Trainer
             var clock = Stopwatch.StartNew();
             module.train();
             var (train, trainImages) = RunPhase(epoch, "train", trainingBatches(epoch), optimizer, clock, progress, cancellation,
-                completed > 0 ? CheckpointPath : null);
+                completed > 0 ? CheckpointPath : null, schedule);
             var trainSeconds = clock.Elapsed.TotalSeconds;
 
             module.eval();
             double[] validation;
             using (torch.no_grad())
                 validation = RunPhase(epoch, "validate", validationBatches(epoch), null, clock, progress, cancellation,
-                    completed > 0 ? CheckpointPath : null).Means;
+                    completed > 0 ? CheckpointPath : null, schedule).Means;
 
             var metrics = new EpochMetrics(epoch, train[0], train[1], train[2], train[3], validation[0], validation[1], validation[2],
                 validation[3], optimizer.LearningRate, trainImages / Math.Max(trainSeconds, 1e-9), clock.Elapsed.TotalSeconds);
@@ -121,7 +125,7 @@ public sealed class Trainer
 
     /// <summary>One pass over a phase's batches; with an optimizer it trains. Returns mean components per image and the image count.</summary>
     private (double[] Means, int Images) RunPhase(int epoch, string phase, IEnumerable<Batch> batches, Optimizer? optimizer,
-        Stopwatch clock, Action<TrainingProgress>? progress, CancellationToken cancellation, string? lastCheckpoint)
+        Stopwatch clock, Action<TrainingProgress>? progress, CancellationToken cancellation, string? lastCheckpoint, LearningRateSchedule schedule)
     {
         var sums = new double[4];
         var images = 0;
@@ -150,6 +154,8 @@ public sealed class Trainer
                 if (values.Any(v => !double.IsFinite(v))) throw new TrainingDivergedException(epoch, index, phase, values, lastCheckpoint);
                 if (optimizer is not null)
                 {
+                    // Progress within the epoch is known when the source counts its batches; else the rate steps per epoch.
+                    optimizer.LearningRate = schedule.At(epoch - 1 + (count is { } c ? (double)index / c : 0), options.MaxEpochs);
                     optimizer.zero_grad();
                     components.Total.backward();
                     optimizer.step();

@@ -82,3 +82,54 @@ public class LetterboxTests
         }
     }
 }
+
+public class AugmentationTests
+{
+    [Test]
+    public void PixelsAndBoxesMoveTogetherUnderScaleShiftAndMirror()
+    {
+        // A red block on blue: under every drawn placement, the pixels inside the moved box (away from its edges) are red.
+        using var dir = new TempDirectory();
+        var path = DataFixtures.WriteImage(Path.Combine(dir.Path, "block.png"), 96, 54,
+            (x, y) => x is >= 10 and < 40 && y is >= 20 and < 44 ? ((byte)255, (byte)0, (byte)0) : ((byte)0, (byte)0, (byte)255));
+        var augmentation = new Augmentation { Scale = 1.5, Colour = 0 };
+        var source = new BoundingBox(CommonClass.Car, 10, 20, 40, 44);
+        var (mirrored, cropped) = (0, 0);
+        for (var image = 0; image < 40; image++)
+        {
+            var t = augmentation.Placement(96, 54, 64, seed: 5, epoch: 1, image);
+            Assert.That(augmentation.Placement(96, 54, 64, seed: 5, epoch: 1, image), Is.EqualTo(t), "a function of (seed, epoch, image)");
+            var chw = new float[3 * 64 * 64];
+            using (var rgb = Image.Read(path)) Letterbox.Apply(rgb, t, chw);
+            mirrored += t.Mirrored ? 1 : 0;
+            cropped += t.OffsetX < 0 || t.OffsetY < 0 || t.OffsetX + t.ResizedWidth > 64 ? 1 : 0;
+            if (t.ForwardClipped(source) is not { } box) continue;
+            for (var y = (int)Math.Ceiling(box.Y1) + 1; y < (int)box.Y2 - 1; y++)
+                for (var x = (int)Math.Ceiling(box.X1) + 1; x < (int)box.X2 - 1; x++)
+                    Assert.That((chw[y * 64 + x], chw[2 * 4096 + y * 64 + x]), Is.EqualTo((1f, 0f)), $"image {image} ({t}), pixel {x},{y}");
+        }
+        Assert.That(mirrored, Is.InRange(8, 32), "about half mirrored");
+        Assert.That(cropped, Is.GreaterThan(0), "some placements crop");
+    }
+
+    [Test]
+    public void ClippingDropsBoxesMostlyCutAway()
+    {
+        var t = new LetterboxTransform(100, 100, 100, 100, 100, -50, 0);
+        Assert.That(t.ForwardClipped(new BoundingBox(CommonClass.Car, 0, 0, 40, 40)), Is.Null, "entirely outside");
+        Assert.That(t.ForwardClipped(new BoundingBox(CommonClass.Car, 40, 0, 60, 20)), Is.Not.Null, "half inside");
+        Assert.That(t.ForwardClipped(new BoundingBox(CommonClass.Car, 40, 0, 60, 20))!.Value.X1, Is.EqualTo(0f));
+        Assert.That(t.ForwardClipped(new BoundingBox(CommonClass.Car, 30, 0, 60, 20)), Is.Null, "a third inside");
+    }
+
+    [Test]
+    public void ColourJitterStaysInRangeAndLeavesGreyGreyUnderSaturation()
+    {
+        var augmentation = new Augmentation { Colour = 0.4 };
+        var chw = Enumerable.Range(0, 3 * 64).Select(i => (i % 64) / 63f).ToArray();
+        augmentation.Recolour(chw, seed: 1, epoch: 2, image: 3);
+        Assert.That(chw, Is.All.InRange(0f, 1f));
+        for (var i = 0; i < 64; i++)
+            Assert.That(chw[i], Is.EqualTo(chw[64 + i]).Within(1e-5).And.EqualTo(chw[128 + i]).Within(1e-5), "grey in, grey out");
+    }
+}

@@ -12,6 +12,7 @@ internal sealed class StreetScene
     private const double LaneWidth = 3.5;
 
     private readonly Domain domain;
+    private readonly DepthRange depths;
     private readonly DeterministicRandom rng;
     private readonly Canvas canvas;
     private readonly double saturation;
@@ -19,9 +20,10 @@ internal sealed class StreetScene
     private readonly List<SceneObject> objects = [];
     private int nextInstance = 2; // 1 is the ego hood
 
-    private StreetScene(Domain domain, Realism realism, DeterministicRandom rng, int width, int height)
+    private StreetScene(Domain domain, Realism realism, DepthRange depths, DeterministicRandom rng, int width, int height)
     {
         this.domain = domain;
+        this.depths = depths;
         this.rng = rng;
         canvas = new Canvas(width, height);
         // Game renders: saturated palette and pronounced shading; photographs: muted colours, flat overcast light.
@@ -37,10 +39,11 @@ internal sealed class StreetScene
     }
 
     /// <summary>Renders scene <paramref name="index"/> of a seeded set: same arguments, same bytes.</summary>
-    public static RenderedScene Render(Domain domain, Realism realism, long seed, long index, int width, int height, ObjectKind? focus = null)
+    public static RenderedScene Render(Domain domain, Realism realism, long seed, long index, int width, int height, ObjectKind? focus = null,
+        DepthRange? depths = null)
     {
         var sceneRng = new DeterministicRandom(seed, index, purpose: domain == Domain.Real ? 0x5CE1 : 0x5CE2);
-        var scene = new StreetScene(domain, realism, sceneRng, width, height);
+        var scene = new StreetScene(domain, realism, depths ?? DepthRange.For(domain), sceneRng, width, height);
         scene.Populate(focus);
         scene.Draw();
         var effectsRng = new DeterministicRandom(seed, index, purpose: 0xEFF);
@@ -69,8 +72,7 @@ internal sealed class StreetScene
         var real = domain == Domain.Real;
         PlaceStreetFurniture();
         var count = real ? rng.NextInt(3, 14) : rng.NextInt(3, 10);
-        // Real dashcam objects reach far down the road (many small boxes); game frames are framed closer.
-        var (zNear, zFar) = real ? (5.0, 90.0) : (4.0, 45.0);
+        var (zNear, zFar) = (depths.Near, depths.Far);
         if (focus is { } focused) AddRoadUser(focused, rng.Uniform(5, 8));
         for (var i = 0; i < count; i++)
         {

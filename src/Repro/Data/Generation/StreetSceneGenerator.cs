@@ -19,6 +19,9 @@ public sealed record GeneratorOptions
     /// <summary>Null: the domain's default (photographic for real, clean for synthetic).</summary>
     public Realism? Realism { get; init; }
 
+    /// <summary>Null: the domain's default (<see cref="DepthRange.For"/>).</summary>
+    public DepthRange? Depths { get; init; }
+
     public BddVocabulary BddVocabulary { get; init; } = BddVocabulary.Bdd2020;
 
     /// <summary>Synthetic frames per sequence folder (VIPER groups frames in sequences).</summary>
@@ -51,6 +54,7 @@ public static class StreetSceneGenerator
         if (options.Width < 16 || options.Height < 16) throw new ArgumentOutOfRangeException(nameof(options), $"{options.Width}x{options.Height}", "images must be at least 16x16");
         var realism = options.EffectiveRealism;
         realism.Validate();
+        options.Depths?.Validate();
         Directory.CreateDirectory(outDirectory);
         var clock = Stopwatch.StartNew();
         var frames = new string?[options.Count];
@@ -59,7 +63,7 @@ public static class StreetSceneGenerator
         Parallel.For(0, options.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) }, i =>
         {
             WorkerThreads.UseOneIntraOpThread();
-            var scene = StreetScene.Render(options.Domain, realism, options.Seed, i, options.Width, options.Height);
+            var scene = StreetScene.Render(options.Domain, realism, options.Seed, i, options.Width, options.Height, depths: options.Depths);
             if (options.Domain == Domain.Real)
                 (frames[i], boxes[i]) = WriteBddImage(scene, options, outDirectory, i);
             else

@@ -24,6 +24,9 @@ public sealed record BatchLoaderOptions
 
     /// <summary>Batches prepared ahead of the consumer (the bound of the producer/consumer queue).</summary>
     public int Prefetch { get; init; } = 2;
+
+    /// <summary>Training-time jitter of placement, mirror and colour (null: the plain letterbox, as for evaluation).</summary>
+    public Augmentation? Augment { get; init; }
 }
 
 /// <summary>
@@ -32,12 +35,15 @@ public sealed record BatchLoaderOptions
 /// </summary>
 public sealed class Batch : IDisposable
 {
-    internal Batch(Tensor images, IReadOnlyList<LabeledImage> sources, IReadOnlyList<LetterboxTransform> transforms)
+    internal Batch(Tensor images, IReadOnlyList<LabeledImage> sources, IReadOnlyList<LetterboxTransform> transforms, bool augmented = false)
     {
         Images = images;
         Sources = sources;
         Transforms = transforms;
-        Boxes = sources.Select((s, i) => (IReadOnlyList<BoundingBox>)s.Boxes.Select(transforms[i].Forward).ToList()).ToList();
+        // An augmented placement may crop: boxes are clipped to the input, and those mostly cut away are dropped.
+        Boxes = sources.Select((s, i) => (IReadOnlyList<BoundingBox>)(augmented
+            ? s.Boxes.Select(b => transforms[i].ForwardClipped(b)).OfType<BoundingBox>().ToList()
+            : s.Boxes.Select(transforms[i].Forward).ToList())).ToList();
     }
 
     public Tensor Images { get; }
@@ -119,7 +125,14 @@ public sealed class BatchLoader
                         using var rgb = Image.Read(image.ImagePath);
                         if (rgb.size(1) != image.Width || rgb.size(0) != image.Height)
                             throw new InvalidDataException($"{image.ImagePath}: decoded size {rgb.size(1)}x{rgb.size(0)} differs from the indexed {image.Width}x{image.Height}");
-                        transforms[i] = Letterbox.Apply(rgb, size, pixels.AsSpan(i * 3 * size * size, 3 * size * size));
+                        var chw = pixels.AsSpan(i * 3 * size * size, 3 * size * size);
+                        if (Options.Augment is { } augment)
+                        {
+                            transforms[i] = Letterbox.Apply(rgb, augment.Placement(image.Width, image.Height, size, Options.Seed, epoch, indices[i]), chw);
+                            augment.Recolour(chw, Options.Seed, epoch, indices[i]);
+                        }
+                        else
+                            transforms[i] = Letterbox.Apply(rgb, size, chw);
                     });
                     await channel.Writer.WriteAsync(new Prepared(pixels, indices, transforms), stop.Token).ConfigureAwait(false);
                 }
@@ -149,7 +162,7 @@ public sealed class BatchLoader
                 }
                 var n = prepared.Indices.Length;
                 var tensor = torch.tensor(prepared.Pixels, n, 3, size, size);
-                yield return new Batch(tensor, prepared.Indices.Select(i => images[i]).ToList(), prepared.Transforms);
+                yield return new Batch(tensor, prepared.Indices.Select(i => images[i]).ToList(), prepared.Transforms, Options.Augment is not null);
             }
             failure?.Throw();
         }

@@ -67,6 +67,8 @@ public sealed class DataStage(string repoRoot) : Stage
             Domain = domain, Count = settings.Count, Seed = settings.Seed, Width = settings.Width, Height = settings.Height,
             // The overall realism level (0 clean render … 1 full camera effects) is the knob a study sweeps.
             Realism = new Realism { Level = settings.Realism },
+            Depths = settings.Depths is { Length: 2 } d ? new DepthRange(d[0], d[1])
+                : settings.Depths is null ? null : throw new InvalidDataException($"data.{domain.ToString().ToLowerInvariant()}.depths: give [near, far] in metres"),
         };
         var summary = StreetSceneGenerator.Generate(options, outDir, done => context.Progress.Report($"generate {domain}", done, settings.Count));
         context.Progress.Log($"{domain}: {summary.Images} images, {summary.LabelledBoxes} boxes, {summary.ImagesPerSecond:F0} images/s");

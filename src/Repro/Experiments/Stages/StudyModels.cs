@@ -2,6 +2,7 @@ using Repro.Experiments.Claims;
 using Repro.Models;
 using Repro.Models.Darknet;
 using Repro.Torch;
+using Repro.Training;
 
 namespace Repro.Experiments.Stages;
 
@@ -29,7 +30,8 @@ public static class StudyNetworks
 
     public static DarknetCfg DetectorCfg(StudyContext context, int? size = null) =>
         CfgParser.ParseFile(context.ResolvePath(context.Profile.Model.Cfg, "model.cfg"))
-            .With(new ModelOverrides(Classes, context.Profile.Model.Width, size ?? context.Profile.Model.InputSize));
+            .With(new ModelOverrides(Classes, context.Profile.Model.Width, size ?? context.Profile.Model.InputSize,
+                context.Profile.Model.Anchors == "fitted" ? FittedAnchors.Read(context) : null));
 
     /// <summary>
     /// YOLOv3 initialised from the run's seed (Kaiming-uniform, the same head for every model of a seed), layers
@@ -38,6 +40,7 @@ public static class StudyNetworks
     public static DarknetNetwork Detector(StudyContext context, ModelRun run, Device device)
     {
         var network = DarknetNetwork.Build(DetectorCfg(context), run.Seed, device);
+        if (context.Profile.Training.ObjectnessPrior is { } prior) ObjectnessPrior.Apply(network, prior);
         DarknetWeights.Load(BackboneWeights(context), network, DarknetWeights.BackboneCutoff);
         if (run.FreezeBackbone) network.Freeze(LayerRange.Backbone);
         return network;

@@ -21,6 +21,12 @@ public sealed class TrainStage : Stage
         var settings = context.Profile.Training;
         var dataDir = context.StageDir("data");
         var datasets = new[] { DataStage.Real, DataStage.Synthetic }.ToDictionary(d => d, d => DatasetIndex.Read(dataDir, d));
+        if (context.Profile.Model.Anchors == "fitted")
+        {
+            var (anchors, coverage) = FittedAnchors.Write(context, datasets.Values.Select(d => d[SplitName.Train]));
+            context.Progress.Log($"anchors fitted to the training boxes at {context.Profile.Model.InputSize} px: " +
+                $"{string.Join(" ", anchors.Select(a => $"{a.Width:0.#}×{a.Height:0.#}"))} (mean best IoU {coverage:F3})");
+        }
         var runs = ModelRun.All(context.Profile).ToList();
         for (var i = 0; i < runs.Count; i++)
         {
@@ -29,7 +35,7 @@ public sealed class TrainStage : Stage
             using var network = StudyNetworks.Detector(context, run, device);
             var data = datasets[run.TrainDomain];
             var loaderOptions = new BatchLoaderOptions { ImageSize = context.Profile.Model.InputSize, BatchSize = settings.Batch, Seed = run.Seed };
-            var train = new BatchLoader(data[SplitName.Train], loaderOptions);
+            var train = new BatchLoader(data[SplitName.Train], loaderOptions with { Augment = settings.Augment ? new Augmentation() : null });
             var validation = new BatchLoader(data[SplitName.Val], loaderOptions with { Shuffle = false });
             var trainer = new Trainer(network, new TrainerOptions
             {
@@ -37,6 +43,7 @@ public sealed class TrainStage : Stage
                 MaxEpochs = settings.MaxEpochs,
                 Patience = settings.Patience,
                 LearningRate = settings.LearningRate,
+                Schedule = new LearningRateSchedule(settings.LearningRate, settings.WarmupEpochs, settings.Schedule == "cosine"),
                 Seed = run.Seed,
                 Resume = true,
             }, epoch => Batches(train, epoch), epoch => Batches(validation, epoch));

@@ -61,6 +61,16 @@ public sealed record DarknetCfg(string File, int Width, int Height, int Channels
                     layers[i] = conv with { Filters = ScaleFilters(conv.Filters, multiplier) };
             cfg = cfg with { WidthMultiplier = WidthMultiplier * multiplier };
         }
+        if (overrides.Anchors is { } anchors)
+        {
+            foreach (var i in YoloLayers)
+            {
+                var yolo = (YoloSpec)layers[i];
+                if (anchors.Count != yolo.Anchors.Count)
+                    throw new ArgumentException($"{File}: {anchors.Count} anchors given, the [yolo] layer at line {yolo.Line} has {yolo.Anchors.Count}");
+                layers[i] = yolo with { Anchors = anchors };
+            }
+        }
         if (overrides.Size is { } size)
         {
             if (size < 1) throw new ArgumentException($"{File}: input size must be positive, got {size}");
@@ -74,5 +84,7 @@ public sealed record DarknetCfg(string File, int Width, int Height, int Channels
         Math.Max(8, (int)Math.Round(filters * multiplier / 8, MidpointRounding.AwayFromZero) * 8);
 }
 
-/// <summary>Build-time changes to a cfg: class count, width multiplier, square input size (null: as written).</summary>
-public sealed record ModelOverrides(int? Classes = null, double? Width = null, int? Size = null);
+/// <summary>Build-time changes to a cfg: class count, width multiplier, square input size, the anchors of every [yolo]
+/// layer (as many as the cfg lists; null: as written).</summary>
+public sealed record ModelOverrides(int? Classes = null, double? Width = null, int? Size = null,
+    IReadOnlyList<(float Width, float Height)>? Anchors = null);
