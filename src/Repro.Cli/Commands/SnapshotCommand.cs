@@ -167,9 +167,18 @@ internal static class SnapshotCommand
             AnsiConsole.Write(table);
         }
 
-        var check = new Table().Border(TableBorder.Simple).AddColumn("Table").AddColumn("Run").AddColumn("Against the verified snapshot, new tolerances");
-        foreach (var v in verified)
-            check.AddRow(Markup.Escape(v.Table), Markup.Escape(v.Run), v.IsMatch ? "[green]match[/]" : $"[yellow]{Markup.Escape(v.Outcome)}[/]");
+        var blind = calibration.Tables.SelectMany(t => t.Columns.Where(s => s.IsBlind).Select(s => $"{t.Name}.{s.Column}")).ToList();
+        if (blind.Count > 0)
+            AnsiConsole.MarkupLine($"[yellow]Finding: float rounding alone moves {blind.Count} column(s) across their whole range, so their tolerance admits any value and their check cannot catch a change: {Markup.Escape(string.Join(", ", blind))}[/]");
+        var unkeyed = calibration.Tables.Where(t => t.Keys.Count == 0).Select(t => t.Name).ToList();
+        if (unkeyed.Count > 0)
+            AnsiConsole.MarkupLine($"[yellow]Rows matched by position (no keys declared in tolerances.json), and key-like columns got tolerances: {Markup.Escape(string.Join(", ", unkeyed))}. Declare their keys and recalibrate.[/]");
+
+        AnsiConsole.MarkupLine("Each run against the verified snapshots, with the new tolerances:");
+        var check = new Table().Border(TableBorder.Simple).AddColumn("Table");
+        foreach (var r in calibration.Runs) check.AddColumn(Markup.Escape(r.Name));
+        foreach (var table in verified.GroupBy(v => v.Table))
+            check.AddRow([Markup.Escape(table.Key), .. table.Select(v => v.IsMatch ? "[green]match[/]" : $"[yellow]{Markup.Escape(v.Outcome)}[/]")]);
         AnsiConsole.Write(check);
         if (verified.Any(v => v.HasVerified && !v.IsMatch))
             AnsiConsole.MarkupLine("[yellow]Some runs differ from the verified snapshots beyond the measured spread: the snapshots predate this build (or another machine made them). Accept the reference run's tables, then recalibrate.[/]");

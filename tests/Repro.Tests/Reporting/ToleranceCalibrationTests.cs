@@ -64,6 +64,7 @@ public class ToleranceCalibrationTests
         Assert.That(map.Tolerance.Relative, Is.Zero);
         Assert.That(map.Where!.ToString(), Is.EqualTo("model=U-Real, test_set=real"));
         Assert.That((map.HighRun, map.High, map.LowRun, map.Low), Is.EqualTo(("avx2", 0.41, "threads", 0.395)));
+        Assert.That(map.IsBlind, Is.False, "0.045 is far inside the column's range of 0.31");
     }
 
     [Test]
@@ -73,6 +74,20 @@ public class ToleranceCalibrationTests
         Assert.That(count.MaxDeviation, Is.Zero);
         Assert.That(count.Where, Is.Null);
         Assert.That(count.Tolerance.Absolute, Is.EqualTo(1e-6));
+    }
+
+    [Test]
+    public void A_column_that_rounding_moves_across_its_whole_range_is_flagged_blind()
+    {
+        var runs = new[]
+        {
+            Run("baseline", ("stats", "layer,cka,count\n0,0.5,7\n1,0.6,7\n")),
+            Run("avx2", ("stats", "layer,cka,count\n0,0.6,7\n1,0.5,7\n")),
+        };
+        var calibration = Measure(runs);
+        var cka = Column(calibration, "stats", "cka");
+        Assert.That((cka.ValueRange, cka.IsBlind), Is.EqualTo((0.09999999999999998, true)), "tolerance 0.3 admits anything in [0.5, 0.6]");
+        Assert.That(Column(calibration, "stats", "count").IsBlind, Is.False, "a constant column is exact up to the floor, not blind");
     }
 
     [TestCase(0.0377, 0.038)]

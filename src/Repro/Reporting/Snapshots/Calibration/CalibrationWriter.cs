@@ -86,6 +86,8 @@ internal static class CalibrationWriter
         column["$where"] = s.Where is null
             ? "every run gave the same value in every row (the floor applies)"
             : $"{s.Where}: {s.HighRun} {Number(s.High)} vs {s.LowRun} {Number(s.Low)}";
+        if (s.IsBlind)
+            column["$blind"] = $"the tolerance reaches the whole range of the column's values ({Number(s.ValueRange)}): float rounding alone moves it that far, so its check cannot catch a change";
         return column;
     }
 
@@ -118,11 +120,12 @@ internal static class CalibrationWriter
 
     private static void WriteSummary(string path, ToleranceCalibration c)
     {
-        var summary = new ResultTable("summary", "table", "column", "max_deviation", "row", "high_run", "high_value", "low_run", "low_value", "multiple", "floor", "tolerance");
+        var summary = new ResultTable("summary", "table", "column", "max_deviation", "row", "high_run", "high_value", "low_run", "low_value", "multiple", "floor", "tolerance",
+            "value_range", "blind");
         foreach (var t in c.Tables)
             foreach (var s in t.Columns)
                 summary.AddRow(t.Name, s.Column, s.MaxDeviation, s.Where?.ToString() ?? "", s.HighRun ?? "", s.Where is null ? "" : s.High,
-                    s.LowRun ?? "", s.Where is null ? "" : s.Low, c.Rule.Multiple, c.Rule.Floor, s.Tolerance.Absolute);
+                    s.LowRun ?? "", s.Where is null ? "" : s.Low, c.Rule.Multiple, c.Rule.Floor, s.Tolerance.Absolute, s.ValueRange, s.IsBlind ? "yes" : "no");
         CsvTable.Write(path, summary);
     }
 

@@ -62,6 +62,7 @@ internal static class SpreadMeasurement
         {
             var positions = tables.Select(t => t.Header.ToList().IndexOf(column)).ToArray();
             var numeric = false;
+            var (smallest, largest) = (double.PositiveInfinity, double.NegativeInfinity);
             (double Deviation, string Key, int High, int Low, double HighValue, double LowValue)? widest = null;
             foreach (var key in first.Order)
             {
@@ -73,6 +74,7 @@ internal static class SpreadMeasurement
                 if (allNumbers && values.All(double.IsFinite))
                 {
                     numeric = true;
+                    (smallest, largest) = (Math.Min(smallest, values.Min()), Math.Max(largest, values.Max()));
                     var (high, low) = (Array.IndexOf(values, values.Max()), Array.IndexOf(values, values.Min()));
                     var deviation = values[high] - values[low];
                     if (widest is null || deviation > widest.Value.Deviation) widest = (deviation, key, high, low, values[high], values[low]);
@@ -85,8 +87,8 @@ internal static class SpreadMeasurement
             if (!numeric) continue;
             var w = widest!.Value;
             columns.Add(w.Deviation > 0
-                ? new ColumnSpread(column, w.Deviation, first.Keys[w.Key], runs[w.High].Name, w.HighValue, runs[w.Low].Name, w.LowValue, rule.For(w.Deviation))
-                : new ColumnSpread(column, 0, null, null, double.NaN, null, double.NaN, rule.For(0)));
+                ? new ColumnSpread(column, w.Deviation, first.Keys[w.Key], runs[w.High].Name, w.HighValue, runs[w.Low].Name, w.LowValue, rule.For(w.Deviation), largest - smallest)
+                : new ColumnSpread(column, 0, null, null, double.NaN, null, double.NaN, rule.For(0), largest - smallest));
         }
         return new TableSpread(name, keys, first.Order.Count, columns, disagreements, differing);
     }
