@@ -180,8 +180,11 @@ internal static class SnapshotCommand
         foreach (var table in verified.GroupBy(v => v.Table))
             check.AddRow([Markup.Escape(table.Key), .. table.Select(v => v.IsMatch ? "[green]match[/]" : $"[yellow]{Markup.Escape(v.Outcome)}[/]")]);
         AnsiConsole.Write(check);
-        if (verified.Any(v => v.HasVerified && !v.IsMatch))
-            AnsiConsole.MarkupLine("[yellow]Some runs differ from the verified snapshots beyond the measured spread: the snapshots predate this build (or another machine made them). Accept the reference run's tables, then recalibrate.[/]");
+        var reference = calibration.Runs[0].Name;
+        if (verified.Any(v => v.Run == reference && v.HasVerified && !v.IsMatch))
+            AnsiConsole.MarkupLine($"[yellow]The reference run ({Markup.Escape(reference)}) differs from the verified snapshots: they predate this build (or another machine made them). Check the profile, accept its tables, then recalibrate.[/]");
+        else if (verified.Any(v => v.HasVerified && !v.IsMatch))
+            AnsiConsole.MarkupLine($"[yellow]The reference run matches the verified snapshots; other runs differ from them only where a tolerance cannot reach: the non-numeric differences above.[/]");
         AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(Path.Combine(dir, SnapshotStore.ToleranceFileName))}[/] and [green]{Markup.Escape(Path.Combine(dir, CalibrationWriter.Folder))}/[/]");
     }
 }
