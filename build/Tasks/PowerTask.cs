@@ -29,6 +29,22 @@ internal sealed class PowerTask : BuildTask
         if (failed.Count == 0)
             throw new BuildFailedException($"the checks lost their power: {file.Name} with {crippled} passes every snapshot and claim check of {file.Name}");
         context.Info($"the checks caught it ({failed.Count} failed, as they must):");
-        foreach (var test in failed) context.Info($"  {test}");
+        var fragile = FragileClaims(context, file.Name);
+        foreach (var test in failed)
+            context.Info($"  {test}{(fragile.Any(id => test == $"Claim(\"{id}\")") ? "  (weak: this verdict also flips under float rounding, see the calibration)" : "")}");
+    }
+
+    /// <summary>
+    /// Claims whose verdict differed between the calibration runs (expected-results/PROFILE/calibration/
+    /// non-numeric-differences.csv, rows "claims,verdict,id=ID,…"): catching the crippled study with them alone
+    /// proves little, as float rounding flips them too.
+    /// </summary>
+    private static IReadOnlyList<string> FragileClaims(BuildContext context, string profile)
+    {
+        var path = Path.Combine(context.RepoRoot, "expected-results", profile, "calibration", "non-numeric-differences.csv");
+        const string prefix = "claims,verdict,id=";
+        return File.Exists(path)
+            ? File.ReadLines(path).Where(l => l.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l[prefix.Length..].Split(',')[0]).ToList()
+            : [];
     }
 }
