@@ -38,7 +38,7 @@ static string FindRepoRoot()
 
 static void PrintHelp(TaskGraph graph)
 {
-    AnsiConsole.MarkupLine("usage: ./build.sh [--target NAME]… [--exclusive] [--dryrun] [--tree] [--key value]…");
+    AnsiConsole.MarkupLine(Markup.Escape("usage: ./build.sh [--target NAME]… [--exclusive] [--dryrun] [--tree] [--key value]…"));
     var table = new Table().Border(TableBorder.Simple).AddColumn("Target").AddColumn("Depends on").AddColumn("What it does");
     foreach (var t in graph.Tasks)
         table.AddRow(t.Name, string.Join(", ", graph.DependenciesOf(t).Select(d => d.Name)), Markup.Escape(t.Description));

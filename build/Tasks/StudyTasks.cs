@@ -30,15 +30,20 @@ internal abstract class StudyStageTask : BuildTask
 /// <summary>How the build program calls the built `repro` CLI.</summary>
 internal static class Cli
 {
+    /// <summary>--profile: a profile's name, or a path to a .json profile (relative to the repository root).</summary>
     public static string Profile(BuildContext context) => context.Arguments.Get("profile", "smoke");
 
-    public static List<string> Args(BuildContext context, params string[] args) => ArgsFor(context, Profile(context), args);
+    /// <summary>The --set SETTING=VALUE arguments: settings replaced for this run (repro study run --set).</summary>
+    public static IReadOnlyList<string> Overrides(BuildContext context) => context.Arguments.GetAll("set");
 
-    public static List<string> ArgsFor(BuildContext context, string profile, params string[] args)
-    {
-        var dll = Path.Combine(context.RepoRoot, "src", "Repro.Cli", "bin", context.Configuration, "net10.0", "Repro.Cli.dll");
-        return [dll, .. args, "--profile", profile, "--repo", context.RepoRoot];
-    }
+    public static string Dll(BuildContext context) => Path.Combine(context.RepoRoot, "src", "Repro.Cli", "bin", context.Configuration, "net10.0", "Repro.Cli.dll");
+
+    public static List<string> Args(BuildContext context, params string[] args) => ArgsFor(context, Profile(context), Overrides(context), args);
+
+    public static List<string> ArgsFor(BuildContext context, string profile, params string[] args) => ArgsFor(context, profile, [], args);
+
+    public static List<string> ArgsFor(BuildContext context, string profile, IReadOnlyList<string> overrides, params string[] args) =>
+        [Dll(context), .. args, "--profile", profile, "--repo", context.RepoRoot, .. overrides.SelectMany(o => new[] { "--set", o })];
 }
 
 [DependsOn(typeof(BuildSolutionTask))]
@@ -72,8 +77,8 @@ internal abstract class StudyTestsTask : BuildTask
     public override void Run(BuildContext context)
     {
         var profile = Cli.Profile(context);
-        if (!TestTask.DotnetTest(context, TestTask.StudyTestProject(context), $"FullyQualifiedName~Repro.Tests.Study.{TestClass}", profile))
-            throw new BuildFailedException(FailureMessage(profile));
+        if (!TestTask.DotnetTest(context, TestTask.StudyTestProject(context), $"FullyQualifiedName~Repro.Tests.Study.{TestClass}", profile, Cli.Overrides(context)))
+            throw new BuildFailedException(FailureMessage(ProfileFile.Read(context, profile).Name));
     }
 }
 
@@ -103,5 +108,5 @@ internal sealed class ReproduceTask : BuildTask
     public override string Description => "the whole study for --profile (default smoke): data → … → report, snapshots, claims";
 
     public override void Run(BuildContext context) =>
-        context.Info($"report: {Path.Combine(context.Artifacts, Cli.Profile(context), "report.md")}");
+        context.Info($"report: {Path.Combine(context.Artifacts, ProfileFile.Read(context, Cli.Profile(context)).Name, "report.md")}");
 }

@@ -35,19 +35,30 @@ internal sealed class TestTask : BuildTask
 
     internal static string StudyTestProject(BuildContext context) => Path.Combine(context.RepoRoot, "tests", "Repro.Tests", "Repro.Tests.csproj");
 
-    /// <summary>dotnet test of one project; the profile (when given) reaches the study tests as REPRO_PROFILE.</summary>
-    internal static bool DotnetTest(BuildContext context, string project, string filter, string? profile)
+    /// <summary>
+    /// dotnet test of one project; the profile (when given) reaches the study tests as REPRO_PROFILE, and settings
+    /// replaced for the run (--set) as REPRO_PROFILE_SET, so the tests judge the run that was made.
+    /// </summary>
+    internal static bool DotnetTest(BuildContext context, string project, string filter, string? profile, IReadOnlyList<string>? overrides = null)
     {
-        var name = Path.GetFileNameWithoutExtension(project) + (profile is null ? "" : $"-{profile}-study");
+        var environment = new Dictionary<string, string?>();
+        if (profile is not null) environment["REPRO_PROFILE"] = profile;
+        if (overrides is { Count: > 0 }) environment["REPRO_PROFILE_SET"] = string.Join(';', overrides);
+        return DotnetTest(context, project, filter, Path.GetFileNameWithoutExtension(project) + (profile is null ? "" : $"-{ProfileFile.Read(context, profile).Name}-study"), environment);
+    }
+
+    /// <summary>dotnet test of one project under the given environment, its results in artifacts/test-results/LOGNAME.trx.</summary>
+    internal static bool DotnetTest(BuildContext context, string project, string filter, string logName, IReadOnlyDictionary<string, string?> environment)
+    {
         var args = new List<string>
         {
             "test", project, "-c", context.Configuration, "--no-build", "--nologo", "--filter", filter,
             "--results-directory", Path.Combine(context.Artifacts, "test-results"),
-            "--logger", $"trx;LogFileName={name}.trx", "--logger", "console;verbosity=normal",
+            "--logger", $"trx;LogFileName={logName}.trx", "--logger", "console;verbosity=normal",
         };
         try
         {
-            context.Run("dotnet", args, profile is null ? null : new Dictionary<string, string> { ["REPRO_PROFILE"] = profile });
+            context.Run("dotnet", args, environment);
             return true;
         }
         catch (BuildFailedException)

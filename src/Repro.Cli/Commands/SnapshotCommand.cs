@@ -1,12 +1,15 @@
 using System.CommandLine;
+using System.Globalization;
 using Repro.Reporting.Snapshots;
+using Repro.Reporting.Snapshots.Calibration;
 using Spectre.Console;
 
 namespace Repro.Cli.Commands;
 
 /// <summary>
-/// <c>repro snapshot check|accept</c>: compare a run's result tables with the verified snapshots of its profile, and
-/// (a person's decision, never CI's) promote the received files to verified.
+/// <c>repro snapshot check|accept|calibrate</c>: compare a run's result tables with the verified snapshots of its
+/// profile, (a person's decision, never CI's) promote the received files to verified, and measure tolerances from
+/// runs that differ only in float rounding.
 /// </summary>
 internal static class SnapshotCommand
 {
@@ -15,6 +18,7 @@ internal static class SnapshotCommand
         var command = new Command("snapshot", "Compare result tables with verified snapshots (expected-results/<profile>/), or accept received ones.");
         command.Subcommands.Add(CreateCheck());
         command.Subcommands.Add(CreateAccept());
+        command.Subcommands.Add(CreateCalibrate());
         return command;
     }
 
@@ -82,5 +86,105 @@ internal static class SnapshotCommand
             }
         });
         return command;
+    }
+
+    private static Command CreateCalibrate()
+    {
+        var profile = ProfileOption();
+        var expected = ExpectedOption();
+        var runs = new Option<string[]>("--run") { Description = "NAME=TABLES_DIR of one calibration run (repeatable, at least two; the first is the reference)", DefaultValueFactory = _ => [] };
+        var environments = new Option<string[]>("--environment") { Description = "NAME=TEXT: the environment run NAME ran under, for the record (repeatable)", DefaultValueFactory = _ => [] };
+        var multiple = new Option<double>("--multiple") { Description = "tolerance = multiple × the largest difference between runs", DefaultValueFactory = _ => ToleranceRule.Default.Multiple };
+        var floor = new Option<double>("--floor") { Description = "the smallest absolute tolerance", DefaultValueFactory = _ => ToleranceRule.Default.Floor };
+        var recalibrate = new Option<string?>("--recalibrate-command") { Description = "the command that reproduces this calibration, quoted in tolerances.json" };
+        var command = new Command("calibrate", "Write expected-results/<profile>/tolerances.json from the spread of runs that differ only in float rounding, and keep the runs' numbers beside it.")
+            { profile, expected, runs, environments, multiple, floor, recalibrate };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var name = parse.GetValue(profile)!;
+                var store = new SnapshotStore(parse.GetValue(expected)!);
+                var described = parse.GetValue(environments)!.Select(Pair).ToDictionary(p => p.Name, p => p.Value);
+                var calibrationRuns = parse.GetValue(runs)!.Select(Pair)
+                    .Select(p => new CalibrationRun(p.Name, described.GetValueOrDefault(p.Name, "not recorded"), p.Value)).ToList();
+                foreach (var r in calibrationRuns) SnapshotFiles.ValidateName(r.Name);
+                var previous = store.Tolerances(name);
+                var calibration = ToleranceCalibration.Measure(calibrationRuns, previous, new ToleranceRule(parse.GetValue(multiple), parse.GetValue(floor)),
+                    MachineDescription.Current(), DateOnly.FromDateTime(DateTime.UtcNow));
+                var dir = store.ProfileDirectory(name);
+                CalibrationWriter.Write(dir, calibration, previous, parse.GetValue(recalibrate) ?? $"./build.sh --target Calibrate --profile {name}");
+                Print(calibration, VerifiedSnapshotCheck.Compare(dir, calibration), dir);
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or ArgumentException)
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static (string Name, string Value) Pair(string text)
+    {
+        var eq = text.IndexOf('=');
+        if (eq <= 0) throw new ArgumentException($"'{text}': expected NAME=VALUE");
+        return (text[..eq], text[(eq + 1)..]);
+    }
+
+    private static void Print(ToleranceCalibration calibration, IReadOnlyList<VerifiedComparison> verified, string dir)
+    {
+        string N(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+        var runs = new Table().Border(TableBorder.Simple).AddColumn("Run").AddColumn("Environment").AddColumn(new TableColumn($"Cells ≠ {calibration.Runs[0].Name}").RightAligned());
+        for (var i = 0; i < calibration.Runs.Count; i++)
+        {
+            var differing = calibration.Tables.Sum(t => t.CellsDifferingFromFirstRun[i]);
+            // A perturbation that changed nothing measured nothing: say so, it may not apply on this machine.
+            runs.AddRow(Markup.Escape(calibration.Runs[i].Name), Markup.Escape(calibration.Runs[i].Environment),
+                i == 0 ? "" : differing == 0 ? "[yellow]0 (no effect here)[/]" : differing.ToString(CultureInfo.InvariantCulture));
+        }
+        AnsiConsole.Write(runs);
+
+        var columns = new Table().Border(TableBorder.Simple).AddColumn("Table").AddColumn("Column").AddColumn(new TableColumn("Max deviation").RightAligned())
+            .AddColumn("Where").AddColumn(new TableColumn("Tolerance").RightAligned());
+        foreach (var t in calibration.Tables)
+            foreach (var s in t.Columns)
+                columns.AddRow(Markup.Escape(t.Name), Markup.Escape(s.Column), N(s.MaxDeviation),
+                    Markup.Escape(s.Where is null ? "(all runs equal)" : $"{s.Where}: {s.HighRun} vs {s.LowRun}"), N(s.Tolerance.Absolute));
+        AnsiConsole.Write(columns);
+
+        var disagreements = calibration.Disagreements.ToList();
+        if (disagreements.Count == 0)
+            AnsiConsole.MarkupLine("[green]Every non-numeric cell (verdicts included) was the same in every run.[/]");
+        else
+        {
+            AnsiConsole.MarkupLine($"[yellow]Finding: {disagreements.Count} non-numeric cell(s) differ between runs — a tolerance cannot cover them (a verdict that flips with float rounding is fragile):[/]");
+            var table = new Table().Border(TableBorder.Simple).AddColumn("Table").AddColumn("Row").AddColumn("Column");
+            foreach (var r in calibration.Runs) table.AddColumn(Markup.Escape(r.Name));
+            foreach (var (name, d) in disagreements)
+                table.AddRow([Markup.Escape(name), Markup.Escape(d.Row.ToString()), Markup.Escape(d.Column), .. d.Values.Select(Markup.Escape)]);
+            AnsiConsole.Write(table);
+        }
+
+        var blind = calibration.Tables.SelectMany(t => t.Columns.Where(s => s.IsBlind).Select(s => $"{t.Name}.{s.Column}")).ToList();
+        if (blind.Count > 0)
+            AnsiConsole.MarkupLine($"[yellow]Finding: float rounding alone moves {blind.Count} column(s) across their whole range, so their tolerance admits any value and their check cannot catch a change: {Markup.Escape(string.Join(", ", blind))}[/]");
+        var unkeyed = calibration.Tables.Where(t => t.Keys.Count == 0).Select(t => t.Name).ToList();
+        if (unkeyed.Count > 0)
+            AnsiConsole.MarkupLine($"[yellow]Rows matched by position (no keys declared in tolerances.json), and key-like columns got tolerances: {Markup.Escape(string.Join(", ", unkeyed))}. Declare their keys and recalibrate.[/]");
+
+        AnsiConsole.MarkupLine("Each run against the verified snapshots, with the new tolerances:");
+        var check = new Table().Border(TableBorder.Simple).AddColumn("Table");
+        foreach (var r in calibration.Runs) check.AddColumn(Markup.Escape(r.Name));
+        foreach (var table in verified.GroupBy(v => v.Table))
+            check.AddRow([Markup.Escape(table.Key), .. table.Select(v => v.IsMatch ? "[green]match[/]" : $"[yellow]{Markup.Escape(v.Outcome)}[/]")]);
+        AnsiConsole.Write(check);
+        var reference = calibration.Runs[0].Name;
+        if (verified.Any(v => v.Run == reference && v.HasVerified && !v.IsMatch))
+            AnsiConsole.MarkupLine($"[yellow]The reference run ({Markup.Escape(reference)}) differs from the verified snapshots: they predate this build (or another machine made them). Check the profile, accept its tables, then recalibrate.[/]");
+        else if (verified.Any(v => v.HasVerified && !v.IsMatch))
+            AnsiConsole.MarkupLine($"[yellow]The reference run matches the verified snapshots; other runs differ from them only where a tolerance cannot reach: the non-numeric differences above.[/]");
+        AnsiConsole.MarkupLine($"wrote [green]{Markup.Escape(Path.Combine(dir, SnapshotStore.ToleranceFileName))}[/] and [green]{Markup.Escape(Path.Combine(dir, CalibrationWriter.Folder))}/[/]");
     }
 }

@@ -6,22 +6,24 @@ using Spectre.Console;
 namespace Repro.Cli.Commands;
 
 /// <summary>
-/// <c>repro study run|status --profile P --stage S [--force]</c>: runs a stage of the study and whatever it needs
-/// that is not up to date, or says whether it is up to date (exit 0) or why not (exit 1).
+/// <c>repro study run|status --profile P --stage S [--force] [--set SETTING=VALUE …]</c>: runs a stage of the study and
+/// whatever it needs that is not up to date, or says whether it is up to date (exit 0) or why not (exit 1). --set
+/// replaces a profile setting for this run (the stages that read it rerun; the report lists it).
 /// </summary>
 internal static class StudyCommand
 {
     public static Command Create()
     {
-        var profile = new Option<string>("--profile") { Description = "experiment profile (experiments/profiles/NAME.json)", DefaultValueFactory = _ => "smoke" };
+        var profile = new Option<string>("--profile") { Description = "experiment profile: NAME (experiments/profiles/NAME.json) or a path to a .json file", DefaultValueFactory = _ => "smoke" };
+        var set = new Option<string[]>("--set") { Description = "replace a profile setting for this run, e.g. --set training.lr=1e-5 (repeatable)", DefaultValueFactory = _ => [] };
         var stage = new Option<string>("--stage") { Description = "the stage to bring up to date (default: the last)", DefaultValueFactory = _ => "" };
         var force = new Option<bool>("--force") { Description = "rerun the stage even when up to date" };
         var root = new Option<string>("--repo") { Description = "repository root (default: found from the working directory)", DefaultValueFactory = _ => "" };
 
-        var run = new Command("run", "Bring a stage (and what it needs) up to date.") { profile, stage, force, root };
+        var run = new Command("run", "Bring a stage (and what it needs) up to date.") { profile, stage, force, root, set };
         run.SetAction(parse => Guarded(() =>
         {
-            var (plan, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!);
+            var (plan, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
             var target = Target(plan, parse.GetValue(stage)!);
             var outcomes = StudyRunner.Run(plan, context, target, parse.GetValue(force));
             var table = new Table().Border(TableBorder.Simple).AddColumn("Stage").AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Status");
@@ -31,10 +33,10 @@ internal static class StudyCommand
             return 0;
         }));
 
-        var status = new Command("status", "Exit 0 when a stage is up to date (printing why), 1 when it must run.") { profile, stage, root };
+        var status = new Command("status", "Exit 0 when a stage is up to date (printing why), 1 when it must run.") { profile, stage, root, set };
         status.SetAction(parse => Guarded(() =>
         {
-            var (plan, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!);
+            var (plan, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
             var target = Target(plan, parse.GetValue(stage)!);
             var stale = plan.UpTo(target).Select(s => (s.Name, Why: plan.WhyStale(s, context.StageDir(s.Name)))).FirstOrDefault(s => s.Why is not null);
             Console.WriteLine(stale.Why is null ? "up to date" : $"{stale.Name}: {stale.Why}");
@@ -46,10 +48,10 @@ internal static class StudyCommand
 
     private static string Target(StudyPlan plan, string stage) => stage.Length == 0 ? plan.Order[^1].Name : plan[stage.ToLowerInvariant()].Name;
 
-    private static (StudyPlan, StudyContext) Load(string repo, string profileName)
+    private static (StudyPlan, StudyContext) Load(string repo, string profileName, string[] overrides)
     {
         var root = repo.Length > 0 ? repo : FindRepoRoot();
-        var profile = Repro.Experiments.Profile.Named(root, profileName);
+        var profile = Repro.Experiments.Profile.Find(root, profileName, overrides.Select(ProfileOverride.Parse).ToList());
         return (Study.Plan(profile, root), new StudyContext(profile, root, new ConsoleProgress()));
     }
 

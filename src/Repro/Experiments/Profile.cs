@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
@@ -22,31 +23,52 @@ public sealed record Profile
     [JsonPropertyName("evaluation")] public EvaluationSettings Evaluation { get; init; } = new();
     [JsonPropertyName("analysis")] public required AnalysisSettings Analysis { get; init; }
 
-    /// <summary>Loads and checks a profile; errors name the file and the setting.</summary>
-    public static Profile Load(string path)
+    /// <summary>
+    /// The settings replaced for this run (<c>repro study run --set</c>, REPRO_PROFILE_SET), already applied to the
+    /// values above; empty for the profile as written. Not a setting itself: the report lists it.
+    /// </summary>
+    [JsonIgnore] public IReadOnlyList<ProfileOverride> Overrides { get; init; } = [];
+
+    /// <summary>Loads and checks a profile, with the overrides applied; errors name the file and the setting.</summary>
+    public static Profile Load(string path, IReadOnlyList<ProfileOverride>? overrides = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"profile not found: {path}", path);
+        overrides ??= [];
         Profile? profile;
         try
         {
-            profile = JsonSerializer.Deserialize<Profile>(File.ReadAllText(path), new JsonSerializerOptions
-            {
-                UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-                ReadCommentHandling = JsonCommentHandling.Skip,
-            });
+            var json = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (json is not JsonObject settings) throw new InvalidDataException($"{path}: a profile is a JSON object");
+            foreach (var o in overrides) o.ApplyTo(settings);
+            profile = settings.Deserialize<Profile>(new JsonSerializerOptions { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow });
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
         if (profile is null) throw new InvalidDataException($"{path}: empty profile");
+        profile = profile with { Overrides = overrides };
         var problems = profile.Problems().ToList();
-        if (problems.Count > 0) throw new InvalidDataException($"{path}: {string.Join("; ", problems)}");
+        if (problems.Count > 0)
+            throw new InvalidDataException($"{path}{(overrides.Count > 0 ? $" with {string.Join(", ", overrides)}" : "")}: {string.Join("; ", problems)}");
         return profile;
     }
 
     /// <summary>The profile of that name in experiments/profiles under the repository root.</summary>
-    public static Profile Named(string repoRoot, string name) => Load(Path.Combine(repoRoot, "experiments", "profiles", $"{name}.json"));
+    public static Profile Named(string repoRoot, string name, IReadOnlyList<ProfileOverride>? overrides = null) =>
+        Load(Path.Combine(repoRoot, "experiments", "profiles", $"{name}.json"), overrides);
+
+    /// <summary>
+    /// A profile by name (experiments/profiles/NAME.json) or, when the argument ends in ".json", from that file
+    /// (relative to the repository root unless absolute): a throwaway profile need not live in the repository.
+    /// </summary>
+    public static Profile Find(string repoRoot, string nameOrPath, IReadOnlyList<ProfileOverride>? overrides = null) =>
+        IsPath(nameOrPath)
+            ? Load(Path.IsPathRooted(nameOrPath) ? nameOrPath : Path.Combine(repoRoot, nameOrPath), overrides)
+            : Named(repoRoot, nameOrPath, overrides);
+
+    /// <summary>Whether a --profile argument names a file rather than a profile of experiments/profiles.</summary>
+    public static bool IsPath(string nameOrPath) => nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
     private IEnumerable<string> Problems()
     {

@@ -6,14 +6,20 @@ using Repro.Tests.Experiments;
 namespace Repro.Tests.Study;
 
 /// <summary>
-/// The study run these tests judge: the profile named by REPRO_PROFILE (default ci), whose artifacts the build's
-/// Report target wrote (./build.sh --target Report --profile P; Test does it for ci).
+/// The study run these tests judge: the profile named by REPRO_PROFILE (default ci; a name or a path to a .json
+/// file), with the settings REPRO_PROFILE_SET replaces (<see cref="ProfileOverride"/>), whose artifacts the build's
+/// Report target wrote (./build.sh --target Report --profile P; Test does it for ci). A run with replaced settings is
+/// judged against the verified snapshots and verdicts of the profile it came from (the Power target relies on it).
 /// </summary>
 internal static class StudyRun
 {
-    public static string ProfileName => Environment.GetEnvironmentVariable("REPRO_PROFILE") is { Length: > 0 } p ? p : "ci";
+    private static string Requested => Environment.GetEnvironmentVariable("REPRO_PROFILE") is { Length: > 0 } p ? p : "ci";
 
-    public static StudyContext Context { get; } = new(Profile.Named(RepoPaths.Root, ProfileName), RepoPaths.Root, new SilentProgress());
+    public static StudyContext Context { get; } =
+        new(Profile.Find(RepoPaths.Root, Requested, ProfileOverride.FromEnvironment()), RepoPaths.Root, new SilentProgress());
+
+    /// <summary>The profile's name: it names the verified snapshots in expected-results.</summary>
+    public static string ProfileName => Context.Profile.Name;
 
     public static string TablesDir => ReportStage.TablesDir(Context);
 

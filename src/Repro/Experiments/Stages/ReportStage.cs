@@ -114,6 +114,12 @@ public sealed class ReportStage(string repoRoot) : Stage
         md.AppendLine();
         md.AppendLine("## Settings");
         md.AppendLine();
+        // A run with replaced settings (repro study run --set) is not the profile as committed: say so first.
+        if (p.Overrides.Count > 0)
+        {
+            md.AppendLine($"Overridden for this run (not the profile as written): {string.Join(", ", p.Overrides.Select(o => $"`{o}`"))}.");
+            md.AppendLine();
+        }
         md.AppendLine("```json");
         md.AppendLine(JsonSerializer.Serialize(p, new JsonSerializerOptions { WriteIndented = true }));
         md.AppendLine("```");

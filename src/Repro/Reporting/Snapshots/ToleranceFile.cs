@@ -25,6 +25,9 @@ internal sealed class ToleranceFile
 
     public bool Declares(string name) => _tables.ContainsKey(name);
 
+    /// <summary>Every declared snapshot name with its settings, in name order (a calibration keeps what it did not measure).</summary>
+    public IEnumerable<(string Name, TableTolerances Tolerances)> Declared => _tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value));
+
     public static ToleranceFile Empty(string source) => new(source, new Dictionary<string, TableTolerances>());
 
     /// <summary>Loads the file, or an empty declaration when it does not exist (every snapshot exact).</summary>

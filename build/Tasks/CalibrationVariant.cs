@@ -1,0 +1,42 @@
+namespace Repro.Build.Tasks;
+
+/// <summary>
+/// A way to run the same study that changes only float rounding, never the maths: which kernels (ISA), how work is
+/// split across threads (the order of sums), which BLAS kernels. A machine other than the one that verified the
+/// snapshots differs from it in such ways, so the spread of these runs is what a tolerance must admit.
+/// </summary>
+internal sealed record CalibrationVariant(string Name, IReadOnlyDictionary<string, string?> Environment, string Why)
+{
+    public static readonly IReadOnlyList<CalibrationVariant> All =
+    [
+        new("baseline", new Dictionary<string, string?>(),
+            "the machine as it is: every logical CPU, oneDNN's and OpenBLAS's own choice of kernels"),
+        new("onednn-avx2", new Dictionary<string, string?> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2" },
+            "oneDNN (convolutions, batch norm) capped at AVX2: the kernels of a machine without AVX-512"),
+        new("threads-1", new Dictionary<string, string?> { ["OMP_NUM_THREADS"] = "1" },
+            "one thread for libtorch and OpenBLAS: every parallel reduction summed in another order"),
+        // OpenBLAS 0.3.21 (Debian 12, DYNAMIC_ARCH) already picks its Haswell kernels on the development machine (an
+        // AMD EPYC it does not know), so Haswell would change nothing there; Sandybridge (AVX without FMA) differs
+        // from the default of every x86-64 CPU since 2013 and runs on all of them.
+        new("openblas-sandybridge", new Dictionary<string, string?> { ["OPENBLAS_CORETYPE"] = "Sandybridge" },
+            "OpenBLAS's Sandy Bridge kernels (AVX, no FMA): other float64 Gram products in the layer analysis"),
+    ];
+
+    /// <summary>As recorded in tolerances.json: the variables set, or that none are.</summary>
+    public string Description => Environment.Count == 0
+        ? "no variables set (" + Why + ")"
+        : string.Join(" ", Environment.Select(e => $"{e.Key}={e.Value}")) + " (" + Why + ")";
+
+    /// <summary>--variants a,b picks some (the first is the reference); default all.</summary>
+    public static IReadOnlyList<CalibrationVariant> Selected(string? names)
+    {
+        if (string.IsNullOrWhiteSpace(names)) return All;
+        return names.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => All.FirstOrDefault(v => v.Name == n) ?? throw new ArgumentException($"unknown calibration variant '{n}' (variants: {string.Join(", ", All.Select(v => v.Name))})"))
+            .ToList();
+    }
+
+    /// <summary>This variant's run of a profile, in artifacts/calibration/NAME (Calibrate and Variations share it).</summary>
+    public IsolatedStudy Study(Engine.BuildContext context, string profile) =>
+        new(Name, profile, Path.Combine(context.Artifacts, "calibration", Name), Environment, []);
+}

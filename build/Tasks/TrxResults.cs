@@ -1,0 +1,18 @@
+using System.Xml.Linq;
+using Repro.Build.Engine;
+
+namespace Repro.Build.Tasks;
+
+/// <summary>The test results file (VSTest's .trx) of a dotnet test run: which tests failed, by name.</summary>
+internal static class TrxResults
+{
+    public static IReadOnlyList<string> Failed(string path)
+    {
+        // No file means the test run itself broke (a build or discovery error): that is no verdict on the study.
+        if (!File.Exists(path)) throw new BuildFailedException($"the test run wrote no results ({path}): see its output above");
+        var results = XDocument.Load(path).Descendants().Where(e => e.Name.LocalName == "UnitTestResult").ToList();
+        if (results.Count == 0) throw new BuildFailedException($"{path}: no test ran (is the filter right?)");
+        return results.Where(e => (string?)e.Attribute("outcome") == "Failed")
+            .Select(e => (string?)e.Attribute("testName") ?? "(unnamed test)").Order(StringComparer.Ordinal).ToList();
+    }
+}
