@@ -46,6 +46,7 @@ public class GeneratorTests
         var read = DatasetSource.TryDetect(dir.Path)!.Read(filter: BoxFilter.None);
         Assert.That(read.Images, Has.Count.EqualTo(8));
         var hidden = 0;
+        var mostlyHidden = 0;
         var touchingBorder = 0;
         for (var i = 0; i < 8; i++)
         {
@@ -56,12 +57,15 @@ public class GeneratorTests
             {
                 if (ExpectedClass(o.Kind, domain) is not { } cls) continue;
                 // Extent of the instance's pixels, computed here from the instance buffer.
-                int x1 = int.MaxValue, y1 = int.MaxValue, x2 = -1, y2 = -1;
+                int x1 = int.MaxValue, y1 = int.MaxValue, x2 = -1, y2 = -1, pixels = 0;
                 for (var y = 0; y < options.Height; y++)
                     for (var x = 0; x < options.Width; x++)
                         if (ids[y * options.Width + x] == o.Instance)
-                            (x1, y1, x2, y2) = (Math.Min(x1, x), Math.Min(y1, y), Math.Max(x2, x + 1), Math.Max(y2, y + 1));
+                            (x1, y1, x2, y2, pixels) = (Math.Min(x1, x), Math.Min(y1, y), Math.Max(x2, x + 1), Math.Max(y2, y + 1), pixels + 1);
                 if (x2 < 0) { hidden++; continue; }
+                var drawn = scene.Canvas.DrawnPixels(o.Instance);
+                Assert.That(drawn, Is.GreaterThanOrEqualTo(pixels), "an instance cannot show more pixels than it covered when drawn");
+                if (pixels < StreetScene.MinVisibleFraction * drawn) { mostlyHidden++; continue; }
                 if (x1 == 0 || y1 == 0 || x2 == options.Width || y2 == options.Height) touchingBorder++;
                 expected.Add(new BoundingBox(cls, x1, y1, x2, y2));
             }
@@ -71,6 +75,7 @@ public class GeneratorTests
             Assert.That(image.Boxes, Is.EquivalentTo(expected), $"image {i}");
         }
         Assert.That(hidden, Is.GreaterThan(0), "some objects are fully hidden (and got no box)");
+        Assert.That(mostlyHidden, Is.GreaterThan(0), "some objects are mostly hidden (and got no box either)");
         Assert.That(touchingBorder, Is.GreaterThan(0), "some objects are cut by the border (and got clipped boxes)");
     }
 

@@ -55,12 +55,26 @@ internal sealed class Canvas
     public int[] Instance { get; }
     public Surface[] Surface { get; }
 
+    // Pixels each instance covered when it was drawn, before nearer things were painted over it. Objects are drawn
+    // one at a time, far to near, so a pixel an instance paints twice (a window on a car body) counts once.
+    private int[] drawn = new int[64];
+
+    private void Claim(int instance)
+    {
+        if (instance >= drawn.Length) Array.Resize(ref drawn, Math.Max(2 * drawn.Length, instance + 1));
+        drawn[instance]++;
+    }
+
+    /// <summary>Pixels the instance covered when drawn (inside the image), occluded or not since.</summary>
+    public int DrawnPixels(int instance) => instance < drawn.Length ? drawn[instance] : 0;
+
     /// <summary>Gradient shading from the top (lighter) to the bottom of a part, as simple overhead light.</summary>
     public double Shading { get; set; }
 
     public void Set(int x, int y, Rgb c, int instance, Surface surface)
     {
         var i = y * Width + x;
+        if (instance > 0 && Instance[i] != instance) Claim(instance);
         Pixels[3 * i] = c.R;
         Pixels[3 * i + 1] = c.G;
         Pixels[3 * i + 2] = c.B;

@@ -39,6 +39,12 @@ internal sealed class StreetScene
     }
 
     /// <summary>Renders scene <paramref name="index"/> of a seeded set: same arguments, same bytes.</summary>
+    /// <summary>
+    /// Objects hidden behind nearer ones beyond this fraction of their pixels are not labelled, as annotators leave
+    /// out what they can barely see: a person whose head alone shows over a car roof is a 2 px box nobody can detect.
+    /// </summary>
+    public const double MinVisibleFraction = 0.25;
+
     public static RenderedScene Render(Domain domain, Realism realism, long seed, long index, int width, int height, ObjectKind? focus = null,
         DepthRange? depths = null)
     {
@@ -51,7 +57,7 @@ internal sealed class StreetScene
         var extents = scene.canvas.VisibleExtents(scene.nextInstance);
         var visible = new Dictionary<int, (int, int, int, int, int)>();
         for (var id = 1; id < extents.Length; id++)
-            if (extents[id].Pixels > 0) visible[id] = extents[id];
+            if (extents[id].Pixels > 0 && extents[id].Pixels >= MinVisibleFraction * scene.canvas.DrawnPixels(id)) visible[id] = extents[id];
         return new RenderedScene(width, height, CameraEffects.Quantize(scene.canvas), scene.canvas, scene.objects, visible, look.Night, look.Rain, look.JpegQuality);
     }
 

@@ -120,6 +120,15 @@ public sealed class ReportStage(string repoRoot) : Stage
             md.AppendLine($"Overridden for this run (not the profile as written): {string.Join(", ", p.Overrides.Select(o => $"`{o}`"))}.");
             md.AppendLine();
         }
+        if (p.Name != "paper" && File.Exists(Path.Combine(context.RepoRoot, "experiments", "profiles", "paper.json")))
+        {
+            md.AppendLine("Where this profile departs from the paper's protocol (the `paper` profile):");
+            md.AppendLine();
+            var departures = new ResultTable("departures", "setting", "paper", p.Name);
+            foreach (var d in ProtocolDepartures.Between(Profile.Named(context.RepoRoot, "paper"), p)) departures.AddRow($"`{d.Setting}`", d.Paper, d.Profile);
+            md.AppendLine(MarkdownTable.Render(departures));
+            md.AppendLine();
+        }
         md.AppendLine("```json");
         md.AppendLine(JsonSerializer.Serialize(p, new JsonSerializerOptions { WriteIndented = true }));
         md.AppendLine("```");
