@@ -20,14 +20,16 @@ internal static class AveragePrecision
     }
 
     /// <summary>
-    /// AP when each detection stands for <paramref name="weights"/>[i] copies of itself (its image drawn that often in
-    /// a resample) and the class has <paramref name="groundTruth"/> boxes in the weighted set: the same AP as the
-    /// expanded list, since copies tie in score and so form one operating point.
+    /// AP when the detections' images are drawn <paramref name="imageWeights"/>[image] times each (a bootstrap resample
+    /// of the images) and the class has <paramref name="groundTruth"/> boxes in the resample: the same AP as the
+    /// expanded list, since copies of a detection tie in score and so form one operating point.
     /// </summary>
-    public static double Weighted(IReadOnlyList<float> scores, IReadOnlyList<bool> truePositive, IReadOnlyList<double> weights, double groundTruth,
+    public static double Weighted(float[] scores, bool[] truePositive, int[] image, double[] imageWeights, double groundTruth,
         Interpolation interpolation)
     {
         if (groundTruth <= 0) throw new ArgumentOutOfRangeException(nameof(groundTruth), groundTruth, "AP needs ground truth");
+        var weights = new double[scores.Length];
+        for (var i = 0; i < weights.Length; i++) weights[i] = imageWeights[image[i]];
         var (recall, precision) = Curve(scores, truePositive, weights, groundTruth);
         return FromCurve(recall, precision, interpolation);
     }
@@ -46,8 +48,8 @@ internal static class AveragePrecision
     internal static (List<double> Recall, List<double> Precision) Curve(IReadOnlyList<float> scores, IReadOnlyList<bool> truePositive,
         IReadOnlyList<double>? weights, double groundTruthCount)
     {
-        var recall = new List<double>();
-        var precision = new List<double>();
+        var recall = new List<double>(scores.Count);
+        var precision = new List<double>(scores.Count);
         double tp = 0, count = 0;
         for (var i = 0; i < scores.Count; i++)
         {

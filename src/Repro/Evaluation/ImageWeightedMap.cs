@@ -7,7 +7,8 @@ namespace Repro.Evaluation;
 /// done once (a detection's match depends only on its own image's higher-scored detections, so it is the same in
 /// every resample); a resample that draws image i wᵢ times is then the detections weighted by wᵢ and the ground
 /// truth counted wᵢ times, one pass over the ranked list per class. Equal to <see cref="DetectionEvaluator"/> on the
-/// expanded resample (tested), including which classes have ground truth and so count in the mean.
+/// expanded resample (tested), including which classes have ground truth and so count in the mean. Not thread-safe
+/// (it reuses its buffers).
 /// </summary>
 public sealed class ImageWeightedMap
 {
@@ -38,13 +39,47 @@ public sealed class ImageWeightedMap
     public double? Map(IReadOnlyList<double> weights)
     {
         if (weights.Count != ImageIds.Count) throw new ArgumentException($"{weights.Count} weights for {ImageIds.Count} images");
-        var aps = new List<double>();
+        var imageWeights = weights as double[] ?? weights.ToArray();
+        var (sum, counted) = (0.0, 0);
         foreach (var c in classes)
         {
-            var groundTruth = c.GroundTruthPerImage.Select((g, i) => g * weights[i]).Sum();
+            var groundTruth = 0.0;
+            for (var i = 0; i < imageWeights.Length; i++) groundTruth += c.GroundTruthPerImage[i] * imageWeights[i];
             if (groundTruth <= 0) continue;
-            aps.Add(AveragePrecision.Weighted(c.Scores, c.TruePositive, c.Image.Select(i => weights[i]).ToArray(), groundTruth, interpolation));
+            sum += interpolation == Interpolation.AllPoints
+                ? AllPoints(c, imageWeights, groundTruth)
+                : AveragePrecision.Weighted(c.Scores, c.TruePositive, c.Image, imageWeights, groundTruth, interpolation);
+            counted++;
         }
-        return aps.Count == 0 ? null : aps.Average();
+        return counted == 0 ? null : sum / counted;
+    }
+
+    private double[] recallAt = [], precisionAt = [];
+
+    /// <summary>
+    /// <see cref="AveragePrecision"/>'s all-point AP of the weighted list without allocating (a bootstrap calls it
+    /// thousands of times): recall and precision at the end of every run of equal scores into reused buffers, then
+    /// Σ (r_k − r_{k−1}) · max_{j ≥ k} p_j in one backward pass.
+    /// </summary>
+    private double AllPoints(Ranked c, double[] imageWeights, double groundTruth)
+    {
+        if (recallAt.Length < c.Scores.Length) (recallAt, precisionAt) = (new double[c.Scores.Length], new double[c.Scores.Length]);
+        var points = 0;
+        double tp = 0, count = 0;
+        for (var i = 0; i < c.Scores.Length; i++)
+        {
+            var weight = imageWeights[c.Image[i]];
+            count += weight;
+            if (c.TruePositive[i]) tp += weight;
+            if ((i == c.Scores.Length - 1 || c.Scores[i + 1] != c.Scores[i]) && count > 0)
+                (recallAt[points], precisionAt[points++]) = (tp / groundTruth, tp / count);
+        }
+        double ap = 0, envelope = 0;
+        for (var k = points - 1; k >= 0; k--)
+        {
+            envelope = Math.Max(envelope, precisionAt[k]);
+            ap += (recallAt[k] - (k > 0 ? recallAt[k - 1] : 0)) * envelope;
+        }
+        return ap;
     }
 }

@@ -43,13 +43,16 @@ public class ImageWeightedMapTests
         Assert.That(weighted.Map(Enumerable.Repeat(1.0, truth.ImageCount).ToArray()), Is.EqualTo(expected).Within(1e-12));
     }
 
-    [TestCase(2)]
-    [TestCase(3)]
-    [TestCase(4)]
-    public void AResampleEqualsTheExpandedImageSet(int seed)
+    [TestCase(2, Interpolation.AllPoints)]
+    [TestCase(3, Interpolation.AllPoints)]
+    [TestCase(4, Interpolation.AllPoints)]
+    [TestCase(2, Interpolation.ElevenPoint)]
+    [TestCase(3, Interpolation.HundredOnePoint)]
+    public void AResampleEqualsTheExpandedImageSet(int seed, Interpolation interpolation)
     {
         var (truth, detections) = RandomSet(seed);
-        var weighted = new ImageWeightedMap(detections, truth);
+        var options = new EvaluationOptions(0.5, interpolation);
+        var weighted = new ImageWeightedMap(detections, truth, options);
         var random = new Random(seed);
         var weights = new double[truth.ImageCount];
         for (var i = 0; i < weights.Length; i++) weights[random.Next(weights.Length)]++;
@@ -66,7 +69,7 @@ public class ImageWeightedMapTests
                 expandedDetections.AddRange(detections.Where(d => d.ImageId == id).Select(d => d with { ImageId = $"{id}#{k}" }));
             }
         }
-        var expected = DetectionEvaluator.Evaluate(expandedDetections, expanded).MeanAveragePrecision;
+        var expected = DetectionEvaluator.Evaluate(expandedDetections, expanded, options).MeanAveragePrecision;
         Assert.That(weighted.Map(weights), Is.EqualTo(expected).Within(1e-12));
     }
 
