@@ -21,7 +21,7 @@ public class ClaimTests
     public void Claim(string id)
     {
         StudyRun.RequireArtifacts();
-        var (claim, verdict) = ReportStage.Judge(StudyRun.Context, StudyRun.Results).Single(v => v.Claim.Id == id);
+        var (claim, verdict) = StudyRun.Verdicts.Single(v => v.Claim.Id == id);
         TestContext.Out.WriteLine($"{id} ({StudyRun.ProfileName}): {claim.Text}");
         TestContext.Out.WriteLine($"  paper: {claim.Paper}; measured: {verdict.Measured}; threshold: {verdict.Expected}");
         TestContext.Out.WriteLine($"  margin {verdict.Margin.Value:+0.000;-0.000} in [{verdict.Margin.Lower:+0.000;-0.000}, {verdict.Margin.Upper:+0.000;-0.000}] " +

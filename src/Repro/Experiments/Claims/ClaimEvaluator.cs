@@ -83,6 +83,8 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
 
     // ---- units and substitutions ---------------------------------------------------------------------------
 
+    private string EverySeed => $"seeds {string.Join(", ", results.Seeds)}";
+
     /// <summary>One unit per seed ("every seed").</summary>
     private IReadOnlyList<ClaimUnit> PerSeed(Func<IMeasurements, int, double> margin, Func<IMeasurements, int, string> describe,
         Resampling source = Resampling.AnalysisImages) =>
@@ -107,7 +109,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Value, string Where)> Values(IMeasurements m, int seed) =>
             SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => (c.Curve[l], $"{c.A} vs {c.B}, layer {l}")));
         return new ClaimStatistic(PerSeed((m, s) => Values(m, s).Min(v => v.Value) - threshold,
-            (m, s) => Values(m, s).MinBy(v => v.Value) is var (v, w) ? $"min {F(v)} at {w}" : ""), $"≥ {F(threshold)}");
+            (m, s) => Values(m, s).MinBy(v => v.Value) is var (v, w) ? $"min {F(v)} at {w}" : ""), $"≥ {F(threshold)}", EverySeed);
     }
 
     private ClaimStatistic MaxBelow(ClaimSpec claim, bool control)
@@ -116,7 +118,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Value, string Where)> Values(IMeasurements m, int seed) =>
             SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => (c.Curve[l], $"{c.A} vs {c.B}, layer {l}")));
         return new ClaimStatistic(PerSeed((m, s) => threshold - Values(m, s).Max(v => v.Value),
-            (m, s) => Values(m, s).MaxBy(v => v.Value) is var (v, w) ? $"max {F(v)} at {w}" : ""), $"< {F(threshold)}");
+            (m, s) => Values(m, s).MaxBy(v => v.Value) is var (v, w) ? $"max {F(v)} at {w}" : ""), $"< {F(threshold)}", EverySeed);
     }
 
     private ClaimStatistic Within(ClaimSpec claim, bool control)
@@ -125,7 +127,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         var (low, high) = (claim.Number("low"), claim.Number("high"));
         IEnumerable<double> Values(IMeasurements m, int seed) => SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => c.Curve[l]));
         return new ClaimStatistic(PerSeed((m, s) => Values(m, s).Min(v => Math.Min(v - low, high - v)),
-            (m, s) => $"{F(Values(m, s).Min())} … {F(Values(m, s).Max())}"), $"within [{F(low)}, {F(high)}]");
+            (m, s) => $"{F(Values(m, s).Min())} … {F(Values(m, s).Max())}"), $"within [{F(low)}, {F(high)}]", EverySeed);
     }
 
     private static IReadOnlyList<(int First, int Second)> Pairs(ClaimSpec claim) =>
@@ -137,7 +139,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         double Worst(IMeasurements m, int seed) =>
             SameSeed(m, comparisons, seed).SelectMany(c => pairs.Select(p => Math.Abs(c.Curve[p.First] - c.Curve[p.Second]))).Max();
         return new ClaimStatistic(PerSeed((m, s) => tolerance - Worst(m, s), (m, s) => $"largest difference {Worst(m, s).ToString("E2", CultureInfo.InvariantCulture)}"),
-            $"≤ {tolerance.ToString("E0", CultureInfo.InvariantCulture)}");
+            $"≤ {tolerance.ToString("E0", CultureInfo.InvariantCulture)}", EverySeed);
     }
 
     // ---- shape of the curve --------------------------------------------------------------------------------
@@ -161,7 +163,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         }
         return new ClaimStatistic(PerSeed((m, s) => Share(m, s).Fraction - minFraction,
                 (m, s) => Share(m, s) is var (f, n) ? $"{F(f)} of {n} local peaks are {claim.String("layerKind")} layers" : ""),
-            $"≥ {F(minFraction)}");
+            $"≥ {F(minFraction)}", EverySeed);
     }
 
     private ClaimStatistic LayersArePeaks(ClaimSpec claim, bool control)
@@ -173,7 +175,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         double[] Heights(IMeasurements m, int seed) => SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => PeakHeight(c.Curve, l))).Order().ToArray();
         return new ClaimStatistic(PerSeed((m, s) => BootstrapInterval.Quantile(Heights(m, s), 1 - minFraction),
                 (m, s) => Heights(m, s) is var h ? $"peaks in {h.Count(x => x > 0)} of {h.Length} curves×layers, lowest height {F(h[0])}" : ""),
-            $"a share ≥ {F(minFraction)} are peaks");
+            $"a share ≥ {F(minFraction)} are peaks", EverySeed);
     }
 
     // ---- means over parts ----------------------------------------------------------------------------------
@@ -188,7 +190,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
             SameSeed(m, comparisons, seed).Select(c => (Mean(c.Curve, greater) - Mean(c.Curve, lesser), $"{c.A} vs {c.B}"));
         return new ClaimStatistic(PerSeed((m, s) => Margins(m, s).Min(x => x.Margin),
                 (m, s) => Margins(m, s).MinBy(x => x.Margin) is var (v, w) ? $"smallest margin {F(v)} ({w})" : ""),
-            $"mean({claim.String("greater")}) > mean({claim.String("lesser")})");
+            $"mean({claim.String("greater")}) > mean({claim.String("lesser")})", EverySeed);
     }
 
     private ClaimStatistic MostSimilar(ClaimSpec claim, bool control)
@@ -199,7 +201,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         if (control) (pair, others) = (Replacing([pair], pair.B)[0], Replacing(others, pair.B));
         double MeanOf(IMeasurements m, (string A, string B) c, int seed) => Mean(m.Curve(c.A, seed, c.B, seed, size), all);
         double Margin(IMeasurements m, int seed) => MeanOf(m, pair, seed) - others.Max(o => MeanOf(m, o, seed));
-        return new ClaimStatistic(PerSeed(Margin, (m, s) => $"{pair.A} vs {pair.B} {F(MeanOf(m, pair, s))}, margin over the others {F(Margin(m, s))}"), "> 0");
+        return new ClaimStatistic(PerSeed(Margin, (m, s) => $"{pair.A} vs {pair.B} {F(MeanOf(m, pair, s))}, margin over the others {F(Margin(m, s))}"), "> 0", EverySeed);
     }
 
     private ClaimStatistic FrozenUnfrozenSame(ClaimSpec claim, bool control)
@@ -214,9 +216,9 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         // The gap between the two comparisons, averaged over seeds; the variation of each between seeds, over every pair of seeds.
         double Gap(IMeasurements m) => results.Seeds.Average(s => Math.Abs(MeanOf(m, comparisons[0], s) - MeanOf(m, comparisons[1], s)));
         double Variation(IMeasurements m) => comparisons.SelectMany(c => seedPairs.Select(p => Math.Abs(MeanOf(m, c, p.First) - MeanOf(m, c, p.Second)))).Average();
-        var unit = new ClaimUnit($"{results.Seeds.Count} seeds", Resampling.AnalysisImages, m => factor * Variation(m) - Gap(m),
+        var unit = new ClaimUnit("all seeds together", Resampling.AnalysisImages, m => factor * Variation(m) - Gap(m),
             m => $"{comparisons[0].B}−{comparisons[1].B} gap {F(Gap(m))}, seed-to-seed variation {F(Variation(m))}");
-        return new ClaimStatistic([unit], $"gap ≤ {F(factor)} × variation");
+        return new ClaimStatistic([unit], $"gap ≤ {F(factor)} × variation", EverySeed);
     }
 
     // ---- detection accuracy --------------------------------------------------------------------------------
@@ -230,7 +232,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Margin, string Where)> Margins(IMeasurements m, int seed) =>
             orderings.Select(o => (m.Map(o.Better, seed, o.TestSet) - m.Map(o.Worse, seed, o.TestSet), $"{o.Better} − {o.Worse} on {o.TestSet}"));
         return new ClaimStatistic(PerSeed((m, s) => Margins(m, s).Min(x => x.Margin),
-            (m, s) => Margins(m, s).MinBy(x => x.Margin) is var (v, w) ? $"smallest margin {F(v)} ({w})" : "", Resampling.TestImages), "> 0");
+            (m, s) => Margins(m, s).MinBy(x => x.Margin) is var (v, w) ? $"smallest margin {F(v)} ({w})" : "", Resampling.TestImages), "> 0", EverySeed);
     }
 
     private ClaimStatistic MapComparable(ClaimSpec claim, bool control)
@@ -241,7 +243,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Gap, string TestSet)> Gaps(IMeasurements m, int seed) =>
             claim.Strings("testSets").Select(t => (Math.Abs(m.Map(models[0], seed, t) - m.Map(models[1], seed, t)), t));
         return new ClaimStatistic(PerSeed((m, s) => tolerance - Gaps(m, s).Max(g => g.Gap),
-            (m, s) => Gaps(m, s).MaxBy(g => g.Gap) is var (g, t) ? $"largest gap {F(g)} (on {t})" : "", Resampling.TestImages), $"≤ {F(tolerance)}");
+            (m, s) => Gaps(m, s).MaxBy(g => g.Gap) is var (g, t) ? $"largest gap {F(g)} (on {t})" : "", Resampling.TestImages), $"≤ {F(tolerance)}", EverySeed);
     }
 
     // ---- layer × layer maps, sizes, statistics, seeds ------------------------------------------------------
@@ -264,7 +266,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         double Worst(int seed) => MapsOf(seed).SelectMany(m => blocks.Select(b => Contrast(m, b))).Min();
         // The maps keep no bootstrap replicates: this claim's interval spans the seeds only.
         return new ClaimStatistic(PerSeed((_, s) => Worst(s) - margin, (_, s) => $"smallest within − between contrast {F(Worst(s))} over {MapsOf(s).Count} maps",
-            Resampling.None), $"> {F(margin)}");
+            Resampling.None), $"> {F(margin)}", EverySeed);
     }
 
     private ClaimStatistic PatternAcrossSizes(ClaimSpec claim, bool control)
@@ -275,7 +277,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         double Lowest(IMeasurements m, int seed) => sizes.SelectMany(other =>
             SameSeed(m, comparisons, seed).Zip(SameSeed(m, comparisons, seed, other)).Select(p => Pearson(p.First.Curve, p.Second.Curve))).Min();
         return new ClaimStatistic(PerSeed((m, s) => Lowest(m, s) - minCorrelation, (m, s) => $"lowest correlation with the {size}×{size} curve {F(Lowest(m, s))}"),
-            $"≥ {F(minCorrelation)}");
+            $"≥ {F(minCorrelation)}", EverySeed);
     }
 
     private static double Pearson(double[] x, double[] y)
@@ -305,7 +307,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
             return margins.Count > 0 ? margins : throw new KeyNotFoundException($"no activation statistics for all three models of seed {seed}");
         }
         // Activation statistics are not resampled: this claim's interval spans the seeds only.
-        return new ClaimStatistic(PerSeed((_, s) => Margins(s).Min(), (_, s) => $"smallest margin {F(Margins(s).Min())} over {Margins(s).Count} sizes", Resampling.None), "> 0");
+        return new ClaimStatistic(PerSeed((_, s) => Margins(s).Min(), (_, s) => $"smallest margin {F(Margins(s).Min())} over {Margins(s).Count} sizes", Resampling.None), "> 0", EverySeed);
     }
 
     private ClaimStatistic CrossSeedLower(ClaimSpec claim, bool control)
@@ -316,10 +318,11 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         // Each pair of seeds both ways round: same-seed at either seed against across seeds in either order.
         double Same(IMeasurements m, int s, int t) => comparisons.Average(c => (MeanOf(m, c, s, s) + MeanOf(m, c, t, t)) / 2);
         double Cross(IMeasurements m, int s, int t) => comparisons.Average(c => (MeanOf(m, c, s, t) + MeanOf(m, c, t, s)) / 2);
-        var units = AnalyzeStage.SeedPairs(results.Seeds).Select(p => new ClaimUnit($"seeds {p.First}/{p.Second}", Resampling.AnalysisImages,
+        var pairs = AnalyzeStage.SeedPairs(results.Seeds).ToList();
+        var units = pairs.Select(p => new ClaimUnit($"seeds {p.First}/{p.Second}", Resampling.AnalysisImages,
             m => Same(m, p.First, p.Second) - Cross(m, p.First, p.Second),
             m => $"cross-seed {F(Cross(m, p.First, p.Second))}, same-seed {F(Same(m, p.First, p.Second))}")).ToList();
-        return new ClaimStatistic(units, "cross-seed < same-seed");
+        return new ClaimStatistic(units, "cross-seed < same-seed", $"seed pairs {string.Join(", ", pairs.Select(p => $"{p.First}/{p.Second}"))}");
     }
 
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);

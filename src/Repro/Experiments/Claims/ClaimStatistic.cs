@@ -9,9 +9,9 @@ namespace Repro.Experiments.Claims;
 /// intervals: docs/similarity.md); the claim's value is the worst unit's margin ("every seed"), and its interval the
 /// hull of the units' intervals, so it spans both the image resampling and the seed-to-seed spread. The claim holds
 /// when the whole interval is above 0, does not hold when it is below, and is inconclusive when it straddles 0: when
-/// the images cannot settle it, or the seeds disagree.
+/// the images cannot settle it, or the seeds disagree. <see cref="Across"/> names the units for the report ("seeds 0, 1").
 /// </summary>
-internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Expected)
+internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Expected, string Across)
 {
     public const double Level = 0.95;
 
@@ -59,8 +59,7 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
             Resampling.AnalysisImages => $"analysis images ({x.Item2} resamples)",
             _ => $"test images ({x.Item2} resamples)",
         }).ToList();
-        var units = Units.Count == 1 ? Units[0].Label : $"{Units.Count} {(Units[0].Label.Contains('/') ? "seed pairs" : "seeds")}";
-        return over.Count == 0 ? $"{units} only" : $"{string.Join(", ", over)} × {units}";
+        return over.Count == 0 ? $"{Across} only" : $"{string.Join(", ", over)} × {Across}";
     }
 
     public static string Signed(double v) => v.ToString("+0.000;−0.000;0.000", CultureInfo.InvariantCulture);
