@@ -109,7 +109,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Value, string Where)> Values(IMeasurements m, int seed) =>
             SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => (c.Curve[l], $"{c.A} vs {c.B}, layer {l}")));
         return new ClaimStatistic(PerSeed((m, s) => Values(m, s).Min(v => v.Value) - threshold,
-            (m, s) => Values(m, s).MinBy(v => v.Value) is var (v, w) ? $"min {F(v)} at {w}" : ""), $"≥ {F(threshold)}", EverySeed);
+            (m, s) => Say("min", Values(m, s).MinBy(v => v.Value), "at")), $"≥ {F(threshold)}", EverySeed);
     }
 
     private ClaimStatistic MaxBelow(ClaimSpec claim, bool control)
@@ -118,7 +118,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Value, string Where)> Values(IMeasurements m, int seed) =>
             SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => (c.Curve[l], $"{c.A} vs {c.B}, layer {l}")));
         return new ClaimStatistic(PerSeed((m, s) => threshold - Values(m, s).Max(v => v.Value),
-            (m, s) => Values(m, s).MaxBy(v => v.Value) is var (v, w) ? $"max {F(v)} at {w}" : ""), $"< {F(threshold)}", EverySeed);
+            (m, s) => Say("max", Values(m, s).MaxBy(v => v.Value), "at")), $"< {F(threshold)}", EverySeed);
     }
 
     private ClaimStatistic Within(ClaimSpec claim, bool control)
@@ -162,7 +162,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
             return (peaks.Count == 0 ? 0 : peaks.Count(kind.Contains) / (double)peaks.Count, peaks.Count);
         }
         return new ClaimStatistic(PerSeed((m, s) => Share(m, s).Fraction - minFraction,
-                (m, s) => Share(m, s) is var (f, n) ? $"{F(f)} of {n} local peaks are {claim.String("layerKind")} layers" : ""),
+                (m, s) => $"{F(Share(m, s).Fraction)} of {Share(m, s).Peaks} local peaks are {claim.String("layerKind")} layers"),
             $"≥ {F(minFraction)}", EverySeed);
     }
 
@@ -174,7 +174,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         // the height that a share minFraction of the curves×layers reach (minFraction 1: the lowest height).
         double[] Heights(IMeasurements m, int seed) => SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => PeakHeight(c.Curve, l))).Order().ToArray();
         return new ClaimStatistic(PerSeed((m, s) => BootstrapInterval.Quantile(Heights(m, s), 1 - minFraction),
-                (m, s) => Heights(m, s) is var h ? $"peaks in {h.Count(x => x > 0)} of {h.Length} curves×layers, lowest height {F(h[0])}" : ""),
+                (m, s) => $"peaks in {Heights(m, s).Count(x => x > 0)} of {Heights(m, s).Length} curves×layers, lowest height {F(Heights(m, s)[0])}"),
             $"a share ≥ {F(minFraction)} are peaks", EverySeed);
     }
 
@@ -189,7 +189,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Margin, string Where)> Margins(IMeasurements m, int seed) =>
             SameSeed(m, comparisons, seed).Select(c => (Mean(c.Curve, greater) - Mean(c.Curve, lesser), $"{c.A} vs {c.B}"));
         return new ClaimStatistic(PerSeed((m, s) => Margins(m, s).Min(x => x.Margin),
-                (m, s) => Margins(m, s).MinBy(x => x.Margin) is var (v, w) ? $"smallest margin {F(v)} ({w})" : ""),
+                (m, s) => Say("smallest margin", Margins(m, s).MinBy(x => x.Margin), "of")),
             $"mean({claim.String("greater")}) > mean({claim.String("lesser")})", EverySeed);
     }
 
@@ -232,7 +232,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Margin, string Where)> Margins(IMeasurements m, int seed) =>
             orderings.Select(o => (m.Map(o.Better, seed, o.TestSet) - m.Map(o.Worse, seed, o.TestSet), $"{o.Better} − {o.Worse} on {o.TestSet}"));
         return new ClaimStatistic(PerSeed((m, s) => Margins(m, s).Min(x => x.Margin),
-            (m, s) => Margins(m, s).MinBy(x => x.Margin) is var (v, w) ? $"smallest margin {F(v)} ({w})" : "", Resampling.TestImages), "> 0", EverySeed);
+            (m, s) => Say("smallest margin", Margins(m, s).MinBy(x => x.Margin), "of"), Resampling.TestImages), "> 0", EverySeed);
     }
 
     private ClaimStatistic MapComparable(ClaimSpec claim, bool control)
@@ -243,7 +243,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         IEnumerable<(double Gap, string TestSet)> Gaps(IMeasurements m, int seed) =>
             claim.Strings("testSets").Select(t => (Math.Abs(m.Map(models[0], seed, t) - m.Map(models[1], seed, t)), t));
         return new ClaimStatistic(PerSeed((m, s) => tolerance - Gaps(m, s).Max(g => g.Gap),
-            (m, s) => Gaps(m, s).MaxBy(g => g.Gap) is var (g, t) ? $"largest gap {F(g)} (on {t})" : "", Resampling.TestImages), $"≤ {F(tolerance)}", EverySeed);
+            (m, s) => Say("largest gap", Gaps(m, s).MaxBy(g => g.Gap), "on"), Resampling.TestImages), $"≤ {F(tolerance)}", EverySeed);
     }
 
     // ---- layer × layer maps, sizes, statistics, seeds ------------------------------------------------------
@@ -324,6 +324,10 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
             m => $"cross-seed {F(Cross(m, p.First, p.Second))}, same-seed {F(Same(m, p.First, p.Second))}")).ToList();
         return new ClaimStatistic(units, "cross-seed < same-seed", $"seed pairs {string.Join(", ", pairs.Select(p => $"{p.First}/{p.Second}"))}");
     }
+
+    /// <summary>"min 0.851 at U-Real vs U-Synthetic, layer 5": a measured number and where it was measured.</summary>
+    private static string Say(string what, (double Value, string Where) measured, string preposition) =>
+        $"{what} {F(measured.Value)} {preposition} {measured.Where}";
 
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
 }
