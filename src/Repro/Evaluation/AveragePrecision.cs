@@ -15,31 +15,52 @@ internal static class AveragePrecision
     {
         if (groundTruthCount <= 0) throw new ArgumentOutOfRangeException(nameof(groundTruthCount), groundTruthCount, "AP needs ground truth");
         if (scores.Count != truePositive.Count) throw new ArgumentException("one match flag per score");
-        var (recall, precision) = Curve(scores, truePositive, groundTruthCount);
-        return interpolation switch
+        var (recall, precision) = Curve(scores, truePositive, null, groundTruthCount);
+        return FromCurve(recall, precision, interpolation);
+    }
+
+    /// <summary>
+    /// AP when the detections' images are drawn <paramref name="imageWeights"/>[image] times each (a bootstrap resample
+    /// of the images) and the class has <paramref name="groundTruth"/> boxes in the resample: the same AP as the
+    /// expanded list, since copies of a detection tie in score and so form one operating point.
+    /// </summary>
+    public static double Weighted(float[] scores, bool[] truePositive, int[] image, double[] imageWeights, double groundTruth,
+        Interpolation interpolation)
+    {
+        if (groundTruth <= 0) throw new ArgumentOutOfRangeException(nameof(groundTruth), groundTruth, "AP needs ground truth");
+        var weights = new double[scores.Length];
+        for (var i = 0; i < weights.Length; i++) weights[i] = imageWeights[image[i]];
+        var (recall, precision) = Curve(scores, truePositive, weights, groundTruth);
+        return FromCurve(recall, precision, interpolation);
+    }
+
+    private static double FromCurve(List<double> recall, List<double> precision, Interpolation interpolation) =>
+        interpolation switch
         {
             Interpolation.AllPoints => AllPoints(recall, precision),
             Interpolation.ElevenPoint => Sampled(recall, precision, 10),
             Interpolation.HundredOnePoint => Sampled(recall, precision, 100),
             _ => throw new ArgumentOutOfRangeException(nameof(interpolation), interpolation, null),
         };
-    }
 
-    /// <summary>Recall and precision at the end of every run of equal scores.</summary>
+    /// <summary>Recall and precision at the end of every run of equal scores (detections weighted, 1 each by default;
+    /// a run of weight 0 so far is no operating point).</summary>
     internal static (List<double> Recall, List<double> Precision) Curve(IReadOnlyList<float> scores, IReadOnlyList<bool> truePositive,
-        int groundTruthCount)
+        IReadOnlyList<double>? weights, double groundTruthCount)
     {
-        var recall = new List<double>();
-        var precision = new List<double>();
-        var tp = 0;
+        var recall = new List<double>(scores.Count);
+        var precision = new List<double>(scores.Count);
+        double tp = 0, count = 0;
         for (var i = 0; i < scores.Count; i++)
         {
             if (i > 0 && scores[i] > scores[i - 1]) throw new ArgumentException($"scores are not ranked: {scores[i]} after {scores[i - 1]}");
-            if (truePositive[i]) tp++;
+            var weight = weights?[i] ?? 1;
+            count += weight;
+            if (truePositive[i]) tp += weight;
             var endOfRun = i == scores.Count - 1 || scores[i + 1] != scores[i];
-            if (!endOfRun) continue;
-            recall.Add((double)tp / groundTruthCount);
-            precision.Add((double)tp / (i + 1));
+            if (!endOfRun || count == 0) continue;
+            recall.Add(tp / groundTruthCount);
+            precision.Add(tp / count);
         }
         return (recall, precision);
     }

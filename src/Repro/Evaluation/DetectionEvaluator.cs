@@ -43,7 +43,13 @@ public static class DetectionEvaluator
         return new EvaluationResult(results, mean, options.IouThreshold, options.Interpolation);
     }
 
-    private static ClassResult EvaluateClass(CommonClass c, IReadOnlyList<Detection> detections, GroundTruth truth, EvaluationOptions options)
+    /// <summary>
+    /// One class's detections ranked by score with whether each is a true positive, and the class's ground-truth
+    /// count. Whether a detection matches depends only on the higher-ranked detections of its own image, so the flags
+    /// stay valid for any multiset of the images (<see cref="ImageWeightedMap"/> relies on this).
+    /// </summary>
+    internal static (List<Detection> Ranked, bool[] TruePositive, int GroundTruthCount) MatchClass(CommonClass c, IReadOnlyList<Detection> detections,
+        GroundTruth truth, EvaluationOptions options)
     {
         // Ground truth of this class per image, with a used-up flag per box.
         var boxes = new Dictionary<string, (List<BoundingBox> Boxes, bool[] Matched)>(StringComparer.Ordinal);
@@ -74,7 +80,12 @@ public static class DetectionEvaluator
                 truePositive[i] = true;
             }
         }
+        return (ranked, truePositive, groundTruthCount);
+    }
 
+    private static ClassResult EvaluateClass(CommonClass c, IReadOnlyList<Detection> detections, GroundTruth truth, EvaluationOptions options)
+    {
+        var (ranked, truePositive, groundTruthCount) = MatchClass(c, detections, truth, options);
         var tp = truePositive.Count(t => t);
         double? ap = groundTruthCount == 0 ? null
             : AveragePrecision.Compute(ranked.Select(d => d.Score).ToList(), truePositive, groundTruthCount, options.Interpolation);

@@ -167,6 +167,9 @@ public sealed record EvaluationSettings
     [JsonPropertyName("iou")] public double Iou { get; init; } = 0.5;
     [JsonPropertyName("nmsIou")] public double NmsIou { get; init; } = 0.5;
     [JsonPropertyName("confidence")] public double Confidence { get; init; } = 0.001;
+    /// <summary>Bootstrap resamples of the test images for mAP intervals (0: none).</summary>
+    [JsonPropertyName("bootstrap")] public int Bootstrap { get; init; } = 1000;
+    [JsonPropertyName("bootstrapSeed")] public int BootstrapSeed { get; init; }
 }
 
 public sealed record AnalysisSettings

@@ -1,35 +1,46 @@
 using Repro.Models;
+using Repro.Statistics;
 using Repro.Torch;
 
 namespace Repro.Similarity;
 
-/// <summary>Bootstrap settings: replicate count, two-sided level of the percentile interval, seed of the resampling.</summary>
-/// <param name="CorrectResamplingBias">Shift the replicates by the bootstrap bias estimate (their mean minus the point
-/// estimate) before taking percentiles; false gives the plain percentile interval.</param>
-public sealed record BootstrapOptions(int Replicates = 1000, double Level = 0.95, int Seed = 0, bool CorrectResamplingBias = true);
+/// <summary>Bootstrap settings: replicate count, two-sided level of the interval, seed of the resampling, how the
+/// interval is read from the replicates.</summary>
+public sealed record BootstrapOptions(int Replicates = 1000, double Level = 0.95, int Seed = 0, IntervalMethod Method = IntervalMethod.Centered);
 
-/// <summary>A point estimate with its bootstrap percentile interval.</summary>
-public sealed record Estimate(double Value, double Lower, double Upper);
-
-/// <summary>Per-layer CKA and range means, each with an interval.</summary>
-public sealed record BootstrapResult(IReadOnlyList<(int Layer, Estimate Cka)> PerLayer, IReadOnlyList<(NamedLayerRange Range, Estimate Mean)> Means, BootstrapOptions Options);
+/// <summary>
+/// Per-layer CKA and range means, each with an interval, and the raw material behind them: per-layer CKA of every
+/// replicate (<see cref="Replicates"/>, R rows in draw order) and of every leave-one-image-out sample
+/// (<see cref="Jackknife"/>, n rows; only for BCa, else empty), both with one column per entry of <see cref="Layers"/>. Statistics of several
+/// comparisons made with the same seed and image count are jointly resampled: replicate r drew the same images
+/// for all of them.
+/// </summary>
+public sealed record BootstrapResult(
+    IReadOnlyList<(int Layer, Estimate Cka)> PerLayer,
+    IReadOnlyList<(NamedLayerRange Range, Estimate Mean)> Means,
+    BootstrapOptions Options,
+    IReadOnlyList<int> Layers,
+    IReadOnlyList<double[]> Replicates,
+    IReadOnlyList<double[]> Jackknife);
 
 /// <summary>
 /// Bootstrap confidence intervals over images: each replicate draws n image indices with replacement (System.Random
-/// seeded from the options, so a seed fixes every replicate), takes the rows and columns of every cached Gram at
-/// those indices (both models with the same indices: a paired bootstrap), re-centers and recomputes per-layer CKA,
-/// and the range means from those. Intervals are percentile intervals (linear interpolation between order
-/// statistics). For the biased estimator no resampled Gram is built: the replicates are weighted sums over the cached
-/// Grams (<see cref="BiasedReplicates"/>), a few (R × n²)·(n² × L) products per block of R replicates; the debiased
-/// estimator gathers and U-centers the L × n × n stacks per replicate.
+/// seeded from the options, so a seed fixes every replicate, and two runs with the same seed and n draw the same
+/// images: a joint resample of everything compared on those images), takes the rows and columns of every cached
+/// Gram at those indices (both models with the same indices: a paired bootstrap), re-centers and recomputes per-layer
+/// CKA, and the range means from those. For the biased estimator no resampled Gram is built: the replicates are
+/// weighted sums over the cached Grams (<see cref="BiasedReplicates"/>); the debiased estimator gathers and
+/// U-centers the L × n × n stacks per replicate.
 /// <para>
 /// Resampling bias. A resample holds only about 63 % distinct images, and its repeated images act as extra
-/// self-similarities, so CKA of a resample is systematically higher than CKA of the sample (the same small-n upward
-/// bias the debiased estimator addresses, made larger). Plain percentile intervals then sit above the point estimate
-/// and, with few images, can miss it. By default every replicate is therefore shifted by the bootstrap bias estimate
-/// (mean of the replicates minus the point estimate) before the percentiles are taken: the interval keeps the
-/// bootstrap's spread and is centred on the reported (paper-style) estimate. The plain percentile interval is one
-/// option away.
+/// self-similarities, so CKA of a resample runs systematically higher than CKA of the sample (which in turn runs
+/// higher than the population's: the small-n bias the debiased estimator addresses). The plain percentile interval
+/// then sits above the estimate and, with few images, misses it. The default interval
+/// (<see cref="IntervalMethod.Centered"/>) therefore moves the replicates by the bootstrap bias estimate (their mean
+/// minus the point estimate) before taking percentiles; BCa and the plain percentile interval are options. The
+/// choice rests on a coverage simulation against a known population CKA (BootstrapCoverageTests; numbers in
+/// docs/similarity.md): the centred interval covered as often as BCa or more, the percentile interval less. Every
+/// interval is kept within [0, 1].
 /// </para>
 /// </summary>
 public static class CkaBootstrap
@@ -43,64 +54,80 @@ public static class CkaBootstrap
         var point = CkaComparison.PerLayer(a, b, debiased);
         var layers = point.Select(p => p.Layer).ToList();
         var n = (int)a.Examples;
-        var replicates = new double[options.Replicates][];
+        var random = new Random(options.Seed);
+        var draws = Enumerable.Range(0, options.Replicates).Select(_ => Enumerable.Range(0, n).Select(_ => (long)random.Next(n)).ToArray()).ToArray();
+        // Leave-one-out samples, image i dropped from sample i: only BCa's acceleration reads them.
+        var leaveOneOut = options.Method == IntervalMethod.Bca
+            ? Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Where(j => j != i).Select(j => (long)j).ToArray()).ToArray()
+            : [];
+        double[][] replicates, jackknife;
         using (var scope = torch.NewDisposeScope())
         {
             // Centered first: the expansion below then adds terms of the centered Grams' scale, not the raw ones'.
             var stackA = LinearCka.CenterGram(torch.stack(layers.Select(l => a[l]).ToList()));
             var stackB = LinearCka.CenterGram(torch.stack(layers.Select(l => b[l]).ToList()));
-            var random = new Random(options.Seed);
-            for (var first = 0; first < options.Replicates; first += ReplicatesPerBlock)
-            {
-                using var inner = torch.NewDisposeScope();
-                var count = Math.Min(ReplicatesPerBlock, options.Replicates - first);
-                var draws = new long[count][];
-                for (var r = 0; r < count; r++)
-                {
-                    draws[r] = new long[n];
-                    for (var i = 0; i < n; i++) draws[r][i] = random.Next(n);
-                }
-                if (debiased)
-                {
-                    for (var r = 0; r < count; r++)
-                        replicates[first + r] = ReplicateCka(stackA, stackB, torch.tensor(draws[r]), debiased: true).ToArray<double>();
-                }
-                else
-                {
-                    var values = BiasedReplicates(stackA, stackB, Counts(draws, n)).ToArray<double>();
-                    for (var r = 0; r < count; r++) replicates[first + r] = values.AsSpan(r * layers.Count, layers.Count).ToArray();
-                }
-            }
+            replicates = Resampled(stackA, stackB, draws, n, debiased);
+            jackknife = Resampled(stackA, stackB, leaveOneOut, n, debiased);
         }
 
         var perLayer = layers.Select((layer, i) =>
-            (layer, Interval(point[i].Cka, replicates.Select(rep => rep[i]), options))).ToList();
+            (layer, BootstrapInterval.Of(point[i].Cka, Column(replicates, i), Column(jackknife, i), options.Level, options.Method, Floor(debiased), 1))).ToList();
         var pointMeans = CkaComparison.Means(point, ranges);
         var means = ranges.Select((range, k) =>
         {
             var members = layers.Select((l, i) => (l, i)).Where(x => range.Range.Contains(x.l)).Select(x => x.i).ToList();
-            var samples = replicates.Select(rep => members.Count == 0 ? double.NaN : members.Average(i => rep[i]));
-            return (range, Interval(pointMeans[k].Mean, samples, options));
+            double MeanOf(double[] row) => members.Count == 0 ? double.NaN : members.Average(i => row[i]);
+            return (range, BootstrapInterval.Of(pointMeans[k].Mean, replicates.Select(MeanOf).ToList(), jackknife.Select(MeanOf).ToList(),
+                options.Level, options.Method, Floor(debiased), 1));
         }).ToList();
-        return new BootstrapResult(perLayer, means, options);
+        return new BootstrapResult(perLayer, means, options, layers, replicates, jackknife);
     }
+
+    /// <summary>Biased CKA lies in [0, 1]; debiased CKA can be slightly negative when the representations are unrelated.</summary>
+    private static double Floor(bool debiased) => debiased ? -1 : 0;
+
+    private static double[] Column(double[][] rows, int i) => rows.Select(r => r[i]).ToArray();
 
     private const int ReplicatesPerBlock = 64;
 
-    /// <summary>R × n multiplicities: how often each image was drawn in each replicate.</summary>
-    private static Tensor Counts(long[][] draws, int n)
+    /// <summary>Per-layer CKA (one row per sample) of the samples given as image indices, in blocks.</summary>
+    private static double[][] Resampled(Tensor stackA, Tensor stackB, long[][] samples, int n, bool debiased)
     {
-        var counts = new double[draws.Length * n];
-        for (var r = 0; r < draws.Length; r++)
-            foreach (var i in draws[r]) counts[r * n + i]++;
-        return torch.tensor(counts, draws.Length, n);
+        var layers = (int)stackA.size(0);
+        var rows = new double[samples.Length][];
+        for (var first = 0; first < samples.Length; first += ReplicatesPerBlock)
+        {
+            using var inner = torch.NewDisposeScope();
+            var count = Math.Min(ReplicatesPerBlock, samples.Length - first);
+            if (debiased)
+            {
+                for (var r = 0; r < count; r++)
+                    rows[first + r] = ReplicateCka(stackA, stackB, torch.tensor(samples[first + r]), debiased: true).ToArray<double>();
+            }
+            else
+            {
+                var values = BiasedReplicates(stackA, stackB, Counts(samples.AsSpan(first, count), n)).ToArray<double>();
+                for (var r = 0; r < count; r++) rows[first + r] = values.AsSpan(r * layers, layers).ToArray();
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>R × n multiplicities: how often each image is in each sample.</summary>
+    private static Tensor Counts(ReadOnlySpan<long[]> samples, int n)
+    {
+        var counts = new double[samples.Length * n];
+        for (var r = 0; r < samples.Length; r++)
+            foreach (var i in samples[r]) counts[r * n + i]++;
+        return torch.tensor(counts, samples.Length, n);
     }
 
     /// <summary>
     /// Biased CKA of R resamples at once (R × L), without building any resampled Gram. With w the multiplicities of a
-    /// resample, its centered HSIC sum ⟨H·K_b·H, L_b⟩ equals wᵀ(K∘L)w − (2/n)·Σₖ wₖ(Kw)ₖ(Lw)ₖ + (wᵀKw)(wᵀLw)/n²,
-    /// so all replicates reduce to matrix products with the stacked Grams (the same value as the gather path,
-    /// <see cref="ReplicateCka"/>, to rounding).
+    /// resample and m = Σw its size, its centered HSIC sum ⟨H·K_b·H, L_b⟩ equals
+    /// wᵀ(K∘L)w − (2/m)·Σₖ wₖ(Kw)ₖ(Lw)ₖ + (wᵀKw)(wᵀLw)/m², so all replicates reduce to matrix products with the
+    /// stacked Grams (the same value as the gather path, <see cref="ReplicateCka"/>, to rounding). A jackknife sample
+    /// is the resample with one weight 0 (m = n − 1).
     /// </summary>
     internal static Tensor BiasedReplicates(Tensor stackA, Tensor stackB, Tensor counts)
     {
@@ -109,6 +136,7 @@ public static class CkaBootstrap
         var n = stackA.size(-1);
         var replicates = counts.size(0);
         var weights = counts.t(); // n × R
+        var size = counts.sum(1).unsqueeze(0); // 1 × R: m of each resample
         var pairWeights = (counts.unsqueeze(2) * counts.unsqueeze(1)).reshape(replicates, n * n); // R × n²
         var aw = stackA.reshape(layers * n, n).matmul(weights).reshape(layers, n, replicates); // (Kw)ₖ per layer
         var bw = stackB.reshape(layers * n, n).matmul(weights).reshape(layers, n, replicates);
@@ -118,7 +146,7 @@ public static class CkaBootstrap
             var quadratic = pairWeights.matmul((k * l).reshape(layers, n * n).t()).t(); // L × R
             var rowTerm = (w * kw * lw).sum(1);
             var totals = (w * kw).sum(1) * (w * lw).sum(1);
-            return quadratic - rowTerm * (2.0 / n) + totals / ((double)n * n);
+            return quadratic - rowTerm * 2.0 / size + totals / size.square();
         }
         var cross = Hsic(stackA, stackB, aw, bw);
         var selfA = Hsic(stackA, stackA, aw, aw);
@@ -136,22 +164,5 @@ public static class CkaBootstrap
             return debiased ? LinearCka.UCenterGram(k) : LinearCka.CenterGram(k);
         }
         return LinearCka.FromCenteredGramStacks(Resample(stackA), Resample(stackB)).MoveToOuterDisposeScope();
-    }
-
-    private static Estimate Interval(double value, IEnumerable<double> samples, BootstrapOptions options)
-    {
-        var sorted = samples.Order().ToArray();
-        var shift = options.CorrectResamplingBias ? sorted.Average() - value : 0.0;
-        return new Estimate(value, Quantile(sorted, (1 - options.Level) / 2) - shift, Quantile(sorted, (1 + options.Level) / 2) - shift);
-    }
-
-    /// <summary>The q-quantile of sorted values, interpolating linearly between order statistics; NaN if any is NaN.</summary>
-    internal static double Quantile(double[] sorted, double q)
-    {
-        if (sorted.Length == 0 || sorted.Any(double.IsNaN)) return double.NaN;
-        var position = q * (sorted.Length - 1);
-        var below = (int)Math.Floor(position);
-        var above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 }

@@ -1,3 +1,4 @@
+using Repro.Statistics;
 using Repro.Models;
 using Repro.Reporting.Tables;
 

@@ -71,7 +71,111 @@ public class ClaimEvaluatorTests
         Breakers[id](study);
         var verdict = Judge(id, study);
         TestContext.Out.WriteLine($"{id}: {verdict.Measured} (expected {verdict.Expected})");
-        Assert.That(verdict.Holds, Is.False, verdict.Measured);
+        Assert.That(verdict.Decision, Is.Not.EqualTo(Decision.Holds), verdict.Measured);
+    }
+
+    // ---- intervals and seeds -------------------------------------------------------------------------------
+
+    /// <summary>U-Real vs each synthetic model at layer 5 set to <paramref name="cka"/> in the given seeds (C01's threshold: 0.9).</summary>
+    private static CraftedStudy WithLayer5(double cka, params int[] seeds)
+    {
+        var study = new CraftedStudy();
+        study.EditSameSeedCurves((p, seed, c) => p.A == UReal && seeds.Contains(seed) ? c.Select((v, l) => l == 5 ? cka : v).ToArray() : c);
+        return study;
+    }
+
+    [Test]
+    public void AMarginWhoseIntervalStraddlesTheThresholdIsInconclusive()
+    {
+        var pointOnly = Judge("C01", WithLayer5(0.905, CraftedStudy.Seeds));
+        Assert.That(pointOnly.Decision, Is.EqualTo(Decision.Holds), "no replicates: the interval is the seeds' margins, all +0.005");
+        Assert.That(pointOnly.Margin.Value, Is.EqualTo(0.005).Within(1e-12));
+
+        var noisy = Judge("C01", WithLayer5(0.905, CraftedStudy.Seeds).AddReplicates(spread: 0.02));
+        TestContext.Out.WriteLine($"margin {noisy.Margin}, {noisy.Uncertainty}");
+        Assert.That(noisy.Decision, Is.EqualTo(Decision.Inconclusive));
+        Assert.That(noisy.Margin.Lower, Is.LessThan(0));
+        Assert.That(noisy.Margin.Upper, Is.GreaterThan(0));
+        Assert.That(noisy.Uncertainty, Does.Contain("200 resamples").And.Contain("seeds 0, 1, 2"));
+    }
+
+    [Test]
+    public void AMarginWhoseIntervalClearsTheThresholdIsDecisive()
+    {
+        var holds = Judge("C01", WithLayer5(0.905, CraftedStudy.Seeds).AddReplicates(spread: 0.0005));
+        Assert.That(holds.Decision, Is.EqualTo(Decision.Holds));
+        Assert.That(holds.Margin.Lower, Is.GreaterThan(0));
+        Assert.That(holds.Margin.Value, Is.InRange(holds.Margin.Lower, holds.Margin.Upper));
+
+        var fails = Judge("C01", WithLayer5(0.89, CraftedStudy.Seeds).AddReplicates(spread: 0.0005));
+        Assert.That(fails.Decision, Is.EqualTo(Decision.DoesNotHold));
+        Assert.That(fails.Margin.Upper, Is.LessThan(0));
+    }
+
+    [Test]
+    public void SeedsThatDisagreeMakeTheClaimInconclusiveWithTheWorstSeedAsItsValue()
+    {
+        var verdict = Judge("C01", WithLayer5(0.85, 0));
+        Assert.That(verdict.Decision, Is.EqualTo(Decision.Inconclusive));
+        Assert.That(verdict.Margin.Value, Is.EqualTo(-0.05).Within(1e-12), "the worst seed");
+        Assert.That(verdict.Margin.Lower, Is.EqualTo(-0.05).Within(1e-12));
+        Assert.That(verdict.Margin.Upper, Is.GreaterThan(0), "the other seeds hold");
+        Assert.That(verdict.Measured, Does.Contain("seed 0"));
+
+        Assert.That(Judge("C01", WithLayer5(0.85, CraftedStudy.Seeds)).Decision, Is.EqualTo(Decision.DoesNotHold), "every seed fails");
+    }
+
+    [Test]
+    public void CrossSeedClaimsUseEveryPairOfSeeds()
+    {
+        var verdict = Judge("C18", new CraftedStudy());
+        Assert.That(verdict.Measured, Does.Contain("seeds 0/1").And.Contain("seeds 0/2").And.Contain("seeds 1/2"));
+        var study = new CraftedStudy();
+        // Seeds 1 and 2 alike across seeds as within: only the pairs with seed 0 still show the drop, so the pair 1/2 fails.
+        foreach (var (a, b) in CraftedStudy.Comparisons)
+            study.Curves[(a, 1, b, 2, 32)] = study.Curves[(a, 2, b, 1, 32)] = study.Curves[(a, 1, b, 1, 32)].Select(v => v + 0.1).ToArray();
+        Assert.That(Judge("C18", study).Decision, Is.EqualTo(Decision.Inconclusive));
+    }
+
+    // ---- the control ---------------------------------------------------------------------------------------
+
+    [Test]
+    public void AClaimThatAlsoHoldsUntrainedIsLabelledUninformative()
+    {
+        // The untrained curve falls with depth, so its backbone mean exceeds its head mean too.
+        var verdict = Judge("C08", new CraftedStudy());
+        Assert.That(verdict.Decision, Is.EqualTo(Decision.Holds));
+        Assert.That(verdict.Control, Is.EqualTo(ControlOutcome.Holds));
+        Assert.That(verdict.Status, Is.EqualTo("holds (uninformative: also holds untrained)"));
+        Assert.That(verdict.IsEvidence, Is.False);
+    }
+
+    [Test]
+    public void AClaimThatFailsUntrainedIsEvidence()
+    {
+        var verdict = Judge("C01", new CraftedStudy());
+        Assert.That(verdict.Control, Is.EqualTo(ControlOutcome.DoesNotHold));
+        Assert.That(verdict.Status, Is.EqualTo("holds"));
+        Assert.That(verdict.IsEvidence, Is.True);
+    }
+
+    [Test]
+    public void EqualCkaOfAYoloLayerAndItsInputHoldsByConstruction()
+    {
+        var verdict = Judge("C05", new CraftedStudy());
+        Assert.That(verdict.Control, Is.EqualTo(ControlOutcome.ByConstruction));
+        Assert.That(verdict.Status, Is.EqualTo("holds by construction"));
+        Assert.That(verdict.IsEvidence, Is.False);
+    }
+
+    [Test]
+    public void MapControlsTakeTheUntrainedDetectorsMapAsZero()
+    {
+        Assert.That(Judge("C13", new CraftedStudy()).Control, Is.EqualTo(ControlOutcome.NotApplicable), "an ordering of trained models has no control");
+        Assert.That(Judge("C14", new CraftedStudy()).Control, Is.EqualTo(ControlOutcome.DoesNotHold), "0.12 and 0.89 are far from 0");
+        var barelyTrained = new CraftedStudy();
+        for (var i = 0; i < barelyTrained.Maps.Count; i++) barelyTrained.Maps[i] = barelyTrained.Maps[i] with { Map = 0.01 };
+        Assert.That(Judge("C14", barelyTrained).Status, Is.EqualTo("holds (uninformative: also holds untrained)"));
     }
 
     [Test]

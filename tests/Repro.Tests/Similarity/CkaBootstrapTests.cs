@@ -1,4 +1,5 @@
 using Repro.Models;
+using Repro.Statistics;
 using Repro.Similarity;
 using Repro.Torch;
 
@@ -10,7 +11,7 @@ public class CkaBootstrapTests
     private static readonly NamedLayerRange[] Ranges = [new("all", new(0, 3)), new("front", new(0, 1))];
 
     [Test]
-    public void IntervalsContainThePointEstimateAndNarrowAsImagesGrow()
+    public void IntervalsNarrowAsImagesGrowAndStayWithinZeroAndOne()
     {
         using var scope = torch.NewDisposeScope();
         double Width(BootstrapResult r, int layer) => r.PerLayer[layer].Cka.Upper - r.PerLayer[layer].Cka.Lower;
@@ -21,30 +22,47 @@ public class CkaBootstrapTests
             var small = CkaBootstrap.Run(a, b, Options, Ranges);
             var large = CkaBootstrap.Run(bigA, bigB, Options, Ranges);
             foreach (var result in new[] { small, large })
-            {
-                foreach (var (_, e) in result.PerLayer) Assert.That(e.Value, Is.InRange(e.Lower, e.Upper));
-                foreach (var (_, e) in result.Means) Assert.That(e.Value, Is.InRange(e.Lower, e.Upper));
-            }
+                foreach (var e in result.PerLayer.Select(p => p.Cka).Concat(result.Means.Select(m => m.Mean)))
+                {
+                    Assert.That(e.Lower, Is.InRange(0.0, 1.0));
+                    Assert.That(e.Upper, Is.InRange(e.Lower, 1.0));
+                }
             for (var layer = 0; layer < 4; layer++) Assert.That(Width(large, layer), Is.LessThan(Width(small, layer)), $"layer {layer}");
             Assert.That(large.Means[0].Mean.Upper - large.Means[0].Mean.Lower, Is.LessThan(small.Means[0].Mean.Upper - small.Means[0].Mean.Lower));
+            Assert.That(large.Replicates, Has.Count.EqualTo(Options.Replicates));
+            Assert.That(large.Jackknife, Is.Empty, "only BCa needs the jackknife");
         }
     }
 
     [Test]
-    public void ResamplesInflateCkaWhichThePlainPercentileIntervalShows()
+    public void ResamplesInflateCkaWhichTheCentredIntervalTakesOut()
     {
-        // Why the default shifts replicates: with repeated images a resample's CKA runs high.
+        // Why the default centres the replicates: with repeated images a resample's CKA runs high.
         using var scope = torch.NewDisposeScope();
         var (a, b, _, _) = SyntheticGrams.Make(n: 30);
         using (a) using (b)
         {
-            var plain = CkaBootstrap.Run(a, b, Options with { CorrectResamplingBias = false }, Ranges);
-            var corrected = CkaBootstrap.Run(a, b, Options, Ranges);
-            var deepest = plain.PerLayer[3].Cka;
-            Assert.That((deepest.Lower + deepest.Upper) / 2, Is.GreaterThan(deepest.Value));
-            var shift = deepest.Upper - corrected.PerLayer[3].Cka.Upper;
+            var plain = CkaBootstrap.Run(a, b, Options with { Method = IntervalMethod.Percentile }, Ranges).PerLayer[3].Cka;
+            var centred = CkaBootstrap.Run(a, b, Options, Ranges).PerLayer[3].Cka;
+            Assert.That((plain.Lower + plain.Upper) / 2, Is.GreaterThan(plain.Value));
+            var shift = plain.Upper - centred.Upper;
             Assert.That(shift, Is.GreaterThan(0));
-            Assert.That(deepest.Lower - corrected.PerLayer[3].Cka.Lower, Is.EqualTo(shift).Within(1e-12), "a pure shift keeps the width");
+            Assert.That(plain.Lower - centred.Lower, Is.EqualTo(shift).Within(1e-12), "a pure shift keeps the width");
+            Assert.That(centred.Value, Is.InRange(centred.Lower, centred.Upper));
+        }
+    }
+
+    [Test]
+    public void AJackknifeSampleEqualsCkaWithoutThatImage()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (a, b, xa, xb) = SyntheticGrams.Make(n: 25);
+        using (a) using (b)
+        {
+            var result = CkaBootstrap.Run(a, b, Options with { Method = IntervalMethod.Bca }, Ranges);
+            var kept = torch.tensor(Enumerable.Range(0, 25).Where(i => i != 7).Select(i => (long)i).ToArray());
+            for (var l = 0; l < 4; l++)
+                Assert.That(result.Jackknife[7][l], Is.EqualTo(LinearCka.FromActivations(xa[l].index_select(0, kept), xb[l].index_select(0, kept))).Within(1e-11));
         }
     }
 
@@ -129,9 +147,9 @@ public class CkaBootstrapTests
     public void QuantilesInterpolateBetweenOrderStatistics()
     {
         double[] sorted = [1, 2, 3, 4, 5];
-        Assert.That(CkaBootstrap.Quantile(sorted, 0.0), Is.EqualTo(1));
-        Assert.That(CkaBootstrap.Quantile(sorted, 1.0), Is.EqualTo(5));
-        Assert.That(CkaBootstrap.Quantile(sorted, 0.5), Is.EqualTo(3));
-        Assert.That(CkaBootstrap.Quantile(sorted, 0.1), Is.EqualTo(1.4).Within(1e-15));
+        Assert.That(BootstrapInterval.Quantile(sorted, 0.0), Is.EqualTo(1));
+        Assert.That(BootstrapInterval.Quantile(sorted, 1.0), Is.EqualTo(5));
+        Assert.That(BootstrapInterval.Quantile(sorted, 0.5), Is.EqualTo(3));
+        Assert.That(BootstrapInterval.Quantile(sorted, 0.1), Is.EqualTo(1.4).Within(1e-15));
     }
 }

@@ -33,4 +33,9 @@ internal static class StudyRun
     private static StudyResults? results;
 
     public static StudyResults Results => results ??= StudyResultsReader.Read(Context);
+
+    private static IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)>? verdicts;
+
+    /// <summary>Every claim judged once (each is recomputed on every bootstrap replicate, so not once per test).</summary>
+    public static IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)> Verdicts => verdicts ??= ReportStage.Judge(Context, Results);
 }

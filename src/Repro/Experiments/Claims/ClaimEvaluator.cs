@@ -1,79 +1,145 @@
 using System.Globalization;
-using System.Text.Json;
+using Repro.Experiments.Stages;
+using Repro.Statistics;
 
 namespace Repro.Experiments.Claims;
 
 /// <summary>
-/// Judges claims on a run's results. Each check kind is one short rule; every verdict carries the measured value
-/// it was decided on, so a claim that does not reproduce says by how much.
+/// Judges claims on a run's results. Each check kind is one short rule written as a signed margin (positive: the
+/// claim holds) per unit — a seed, a pair of seeds, or the whole run — over any view of the measurements, so
+/// <see cref="ClaimStatistic"/> recomputes it on every bootstrap replicate for its interval. Every verdict carries the
+/// measured value it was decided on, so a claim that does not reproduce says by how much.
+/// <para>
+/// The control. Every claim is judged a second time with the untrained network (AnalyzeStage: the architecture
+/// freshly initialised) in place of a trained model; a claim that holds there too says nothing about training. The
+/// substitution per kind: per-layer curves, means, maps and cross-seed claims compare each first model against the
+/// untrained network instead of its partner (A vs B becomes A vs untrained); "most similar" and "frozen vs
+/// unfrozen" replace the model they single out (the second of the last comparison named: F-Synthetic); "comparable
+/// mAP" replaces the second model, whose mAP is then 0. The ordering of trained models' mAP and the activation
+/// statistics have no control. Equal CKA of a yolo layer and the layer before it is true by construction (a yolo layer
+/// returns its input), which the layer kinds show.
+/// </para>
 /// </summary>
 public sealed class ClaimEvaluator(StudyResults results, int size)
 {
-    private static readonly IReadOnlyList<(string, string)> AllComparisons =
+    private const string Untrained = AnalyzeStage.Untrained;
+
+    private static readonly IReadOnlyList<(string A, string B)> AllComparisons =
     [
         (StudyModels.UReal, StudyModels.USynthetic),
         (StudyModels.UReal, StudyModels.FSynthetic),
         (StudyModels.USynthetic, StudyModels.FSynthetic),
     ];
 
-    public Verdict Evaluate(ClaimSpec claim) => claim.Kind switch
+    public Verdict Evaluate(ClaimSpec claim)
     {
-        "cka-min-at-least" => MinAtLeast(claim),
-        "cka-max-below" => MaxBelow(claim),
-        "cka-within" => Within(claim),
-        "cka-equal-pairs" => EqualPairs(claim),
-        "cka-peaks-are-kind" => PeaksAreKind(claim),
-        "cka-layers-are-peaks" => LayersArePeaks(claim),
-        "mean-greater" => MeanGreater(claim),
-        "comparison-most-similar" => MostSimilar(claim),
-        "frozen-unfrozen-same" => FrozenUnfrozenSame(claim),
+        var statistic = Statistic(claim, control: false);
+        var (decision, margin, measured, uncertainty) = statistic.Judge(results);
+        return new Verdict(claim.Id, decision, margin, Control(claim), measured, statistic.Expected, uncertainty);
+    }
+
+    private ControlOutcome Control(ClaimSpec claim)
+    {
+        if (IsByConstruction(claim)) return ControlOutcome.ByConstruction;
+        if (claim.Kind is "map-better" or "stats-closer") return ControlOutcome.NotApplicable;
+        try
+        {
+            return Statistic(claim, control: true).Judge(results).Decision switch
+            {
+                Decision.Holds => ControlOutcome.Holds,
+                Decision.DoesNotHold => ControlOutcome.DoesNotHold,
+                _ => ControlOutcome.Inconclusive,
+            };
+        }
+        catch (KeyNotFoundException)
+        {
+            return ControlOutcome.NotApplicable; // a run without the untrained comparisons this claim needs
+        }
+    }
+
+    /// <summary>Equal-CKA pairs that are a yolo layer and the layer feeding it: the yolo layer returns its input.</summary>
+    private bool IsByConstruction(ClaimSpec claim) =>
+        claim.Kind == "cka-equal-pairs" && Pairs(claim).All(p => results.Layers.Yolo.Contains(p.Second) && p.First == p.Second - 1);
+
+    private ClaimStatistic Statistic(ClaimSpec claim, bool control) => claim.Kind switch
+    {
+        "cka-min-at-least" => MinAtLeast(claim, control),
+        "cka-max-below" => MaxBelow(claim, control),
+        "cka-within" => Within(claim, control),
+        "cka-equal-pairs" => EqualPairs(claim, control),
+        "cka-peaks-are-kind" => PeaksAreKind(claim, control),
+        "cka-layers-are-peaks" => LayersArePeaks(claim, control),
+        "mean-greater" => MeanGreater(claim, control),
+        "comparison-most-similar" => MostSimilar(claim, control),
+        "frozen-unfrozen-same" => FrozenUnfrozenSame(claim, control),
         "map-better" => MapBetter(claim),
-        "map-comparable" => MapComparable(claim),
-        "layer-blocks" => LayerBlocks(claim),
-        "pattern-across-sizes" => PatternAcrossSizes(claim),
-        "stats-closer" => StatsCloser(claim),
-        "cross-seed-lower" => CrossSeedLower(claim),
+        "map-comparable" => MapComparable(claim, control),
+        "layer-blocks" => LayerBlocks(claim, control),
+        "pattern-across-sizes" => PatternAcrossSizes(claim, control),
+        "stats-closer" => StatsCloser(),
+        "cross-seed-lower" => CrossSeedLower(claim, control),
         var other => throw claim.Error($"unknown check kind '{other}'"),
     };
 
+    // ---- units and substitutions ---------------------------------------------------------------------------
+
+    private string EverySeed => $"seeds {string.Join(", ", results.Seeds)}";
+
+    /// <summary>One unit per seed ("every seed").</summary>
+    private IReadOnlyList<ClaimUnit> PerSeed(Func<IMeasurements, int, double> margin, Func<IMeasurements, int, string> describe,
+        Resampling source = Resampling.AnalysisImages) =>
+        results.Seeds.Select(seed => new ClaimUnit($"seed {seed}", source, m => margin(m, seed), m => describe(m, seed))).ToList();
+
+    /// <summary>The claim's comparisons, or for the control each first model against the untrained network.</summary>
+    private static IReadOnlyList<(string A, string B)> Compared(IReadOnlyList<(string A, string B)> comparisons, bool control) =>
+        control ? comparisons.Select(c => (c.A, Untrained)).Distinct().ToList() : comparisons;
+
+    /// <summary>The comparisons with one model replaced by the untrained network (the control of claims that single it out).</summary>
+    private static IReadOnlyList<(string A, string B)> Replacing(IReadOnlyList<(string A, string B)> comparisons, string model) =>
+        comparisons.Select(c => (c.A == model ? Untrained : c.A, c.B == model ? Untrained : c.B)).ToList();
+
+    private IEnumerable<(string A, string B, double[] Curve)> SameSeed(IMeasurements m, IReadOnlyList<(string A, string B)> comparisons, int seed, int? atSize = null) =>
+        comparisons.Select(c => (c.A, c.B, m.Curve(c.A, seed, c.B, seed, atSize ?? size)));
+
     // ---- per-layer thresholds ------------------------------------------------------------------------------
 
-    /// <summary>Same-seed curves of the claim's comparisons (default: U-Real vs each synthetic model), every seed.</summary>
-    private IEnumerable<(string Label, double[] Curve)> Curves(ClaimSpec claim, IReadOnlyList<(string A, string B)>? comparisons = null, int? atSize = null) =>
-        from c in comparisons ?? claim.Comparisons()
-        from seed in results.Seeds
-        select ($"{c.A} vs {c.B} seed {seed}", results.Curve(c.A, seed, c.B, seed, atSize ?? size));
-
-    private Verdict MinAtLeast(ClaimSpec claim)
+    private ClaimStatistic MinAtLeast(ClaimSpec claim, bool control)
     {
-        var layers = claim.Layers();
-        var threshold = claim.Number("threshold");
-        var (value, where) = Curves(claim).SelectMany(c => layers.Select(l => (c.Curve[l], $"{c.Label}, layer {l}"))).MinBy(x => x.Item1);
-        return new Verdict(claim.Id, value >= threshold, $"min {F(value)} ({where})", $"≥ {F(threshold)}");
+        var (layers, threshold, comparisons) = (claim.Layers(), claim.Number("threshold"), Compared(claim.Comparisons(), control));
+        IEnumerable<(double Value, string Where)> Values(IMeasurements m, int seed) =>
+            SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => (c.Curve[l], $"{c.A} vs {c.B}, layer {l}")));
+        return new ClaimStatistic(PerSeed((m, s) => Values(m, s).Min(v => v.Value) - threshold,
+            (m, s) => Say("min", Values(m, s).MinBy(v => v.Value), "at")), $"≥ {F(threshold)}", EverySeed);
     }
 
-    private Verdict MaxBelow(ClaimSpec claim)
+    private ClaimStatistic MaxBelow(ClaimSpec claim, bool control)
     {
-        var layers = claim.Layers();
-        var threshold = claim.Number("threshold");
-        var (value, where) = Curves(claim).SelectMany(c => layers.Select(l => (c.Curve[l], $"{c.Label}, layer {l}"))).MaxBy(x => x.Item1);
-        return new Verdict(claim.Id, value < threshold, $"max {F(value)} ({where})", $"< {F(threshold)}");
+        var (layers, threshold, comparisons) = (claim.Layers(), claim.Number("threshold"), Compared(claim.Comparisons(), control));
+        IEnumerable<(double Value, string Where)> Values(IMeasurements m, int seed) =>
+            SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => (c.Curve[l], $"{c.A} vs {c.B}, layer {l}")));
+        return new ClaimStatistic(PerSeed((m, s) => threshold - Values(m, s).Max(v => v.Value),
+            (m, s) => Say("max", Values(m, s).MaxBy(v => v.Value), "at")), $"< {F(threshold)}", EverySeed);
     }
 
-    private Verdict Within(ClaimSpec claim)
+    private ClaimStatistic Within(ClaimSpec claim, bool control)
     {
-        var layers = claim.Layers();
+        var (layers, comparisons) = (claim.Layers(), Compared(claim.Comparisons(), control));
         var (low, high) = (claim.Number("low"), claim.Number("high"));
-        var values = Curves(claim).SelectMany(c => layers.Select(l => c.Curve[l])).ToList();
-        return new Verdict(claim.Id, values.All(v => v >= low && v <= high), $"{F(values.Min())} … {F(values.Max())}", $"within [{F(low)}, {F(high)}]");
+        IEnumerable<double> Values(IMeasurements m, int seed) => SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => c.Curve[l]));
+        return new ClaimStatistic(PerSeed((m, s) => Values(m, s).Min(v => Math.Min(v - low, high - v)),
+            (m, s) => $"{F(Values(m, s).Min())} … {F(Values(m, s).Max())}"), $"within [{F(low)}, {F(high)}]", EverySeed);
     }
 
-    private Verdict EqualPairs(ClaimSpec claim)
+    private static IReadOnlyList<(int First, int Second)> Pairs(ClaimSpec claim) =>
+        claim.Check.GetProperty("pairs").EnumerateArray().Select(p => (p[0].GetInt32(), p[1].GetInt32())).ToList();
+
+    private ClaimStatistic EqualPairs(ClaimSpec claim, bool control)
     {
-        var pairs = claim.Check.GetProperty("pairs").EnumerateArray().Select(p => (p[0].GetInt32(), p[1].GetInt32())).ToList();
-        var tolerance = claim.Number("tolerance");
-        var worst = Curves(claim, AllComparisons).SelectMany(c => pairs.Select(p => Math.Abs(c.Curve[p.Item1] - c.Curve[p.Item2]))).Max();
-        return new Verdict(claim.Id, worst <= tolerance, $"largest difference {worst:E2}", $"≤ {tolerance:E0}");
+        var (pairs, tolerance, comparisons) = (Pairs(claim), claim.Number("tolerance"), Compared(AllComparisons, control));
+        double Worst(IMeasurements m, int seed) =>
+            SameSeed(m, comparisons, seed).SelectMany(c => pairs.Select(p => Math.Abs(c.Curve[p.First] - c.Curve[p.Second]))).Max();
+        return new ClaimStatistic(PerSeed((m, s) => tolerance - Worst(m, s), (m, s) => $"largest difference {Worst(m, s).ToString("E2", CultureInfo.InvariantCulture)}"),
+            $"≤ {tolerance.ToString("E0", CultureInfo.InvariantCulture)}", EverySeed);
     }
 
     // ---- shape of the curve --------------------------------------------------------------------------------
@@ -81,117 +147,137 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
     private static bool IsPeak(double[] curve, int layer) =>
         layer > 0 && layer < curve.Length - 1 && curve[layer] > curve[layer - 1] && curve[layer] > curve[layer + 1];
 
-    private Verdict PeaksAreKind(ClaimSpec claim)
+    /// <summary>How far a layer stands above both neighbours (positive: a local peak).</summary>
+    private static double PeakHeight(double[] curve, int layer) =>
+        layer > 0 && layer < curve.Length - 1 ? curve[layer] - Math.Max(curve[layer - 1], curve[layer + 1]) : double.NegativeInfinity;
+
+    private ClaimStatistic PeaksAreKind(ClaimSpec claim, bool control)
     {
-        var layers = claim.Layers();
+        var (layers, comparisons) = (claim.Layers(), Compared(claim.Comparisons(), control));
         var kind = results.Layers.Kind(claim.String("layerKind"));
         var minFraction = claim.Number("minFraction");
-        var peaks = Curves(claim).SelectMany(c => layers.Where(l => IsPeak(c.Curve, l))).ToList();
-        var fraction = peaks.Count == 0 ? 0 : peaks.Count(kind.Contains) / (double)peaks.Count;
-        return new Verdict(claim.Id, fraction >= minFraction, $"{F(fraction)} of {peaks.Count} local peaks are {claim.String("layerKind")} layers", $"≥ {F(minFraction)}");
+        (double Fraction, int Peaks) Share(IMeasurements m, int seed)
+        {
+            var peaks = SameSeed(m, comparisons, seed).SelectMany(c => layers.Where(l => IsPeak(c.Curve, l))).ToList();
+            return (peaks.Count == 0 ? 0 : peaks.Count(kind.Contains) / (double)peaks.Count, peaks.Count);
+        }
+        return new ClaimStatistic(PerSeed((m, s) => Share(m, s).Fraction - minFraction,
+                (m, s) => $"{F(Share(m, s).Fraction)} of {Share(m, s).Peaks} local peaks are {claim.String("layerKind")} layers"),
+            $"≥ {F(minFraction)}", EverySeed);
     }
 
-    private Verdict LayersArePeaks(ClaimSpec claim)
+    private ClaimStatistic LayersArePeaks(ClaimSpec claim, bool control)
     {
-        var layers = claim.Layers();
-        var cases = Curves(claim).SelectMany(c => layers.Select(l => IsPeak(c.Curve, l))).ToList();
-        var fraction = cases.Count(p => p) / (double)cases.Count;
+        var (layers, comparisons) = (claim.Layers(), Compared(claim.Comparisons(), control));
         var minFraction = claim.Number("minFraction", 1);
-        return new Verdict(claim.Id, fraction >= minFraction, $"peaks in {cases.Count(p => p)} of {cases.Count} curves×layers", $"≥ {F(minFraction)}");
+        // The margin is a peak height, not a count, so that "every one is a peak" has a margin that can clear 0:
+        // the height that a share minFraction of the curves×layers reach (minFraction 1: the lowest height).
+        double[] Heights(IMeasurements m, int seed) => SameSeed(m, comparisons, seed).SelectMany(c => layers.Select(l => PeakHeight(c.Curve, l))).Order().ToArray();
+        return new ClaimStatistic(PerSeed((m, s) => BootstrapInterval.Quantile(Heights(m, s), 1 - minFraction),
+                (m, s) => $"peaks in {Heights(m, s).Count(x => x > 0)} of {Heights(m, s).Length} curves×layers, lowest height {F(Heights(m, s)[0])}"),
+            $"a share ≥ {F(minFraction)} are peaks", EverySeed);
     }
 
     // ---- means over parts ----------------------------------------------------------------------------------
 
     private static double Mean(double[] curve, IEnumerable<int> layers) => layers.Select(l => curve[l]).Average();
 
-    private Verdict MeanGreater(ClaimSpec claim)
+    private ClaimStatistic MeanGreater(ClaimSpec claim, bool control)
     {
         var (greater, lesser) = (claim.Layers("greater"), claim.Layers("lesser"));
-        var comparisons = claim.Check.TryGetProperty("comparisons", out _) ? claim.Comparisons() : AllComparisons;
-        var (margin, where) = Curves(claim, comparisons).Select(c => (Mean(c.Curve, greater) - Mean(c.Curve, lesser), c.Label)).MinBy(x => x.Item1);
-        return new Verdict(claim.Id, margin > 0, $"smallest margin {F(margin)} ({where})", $"mean({claim.String("greater")}) > mean({claim.String("lesser")})");
+        var comparisons = Compared(claim.Check.TryGetProperty("comparisons", out _) ? claim.Comparisons() : AllComparisons, control);
+        IEnumerable<(double Margin, string Where)> Margins(IMeasurements m, int seed) =>
+            SameSeed(m, comparisons, seed).Select(c => (Mean(c.Curve, greater) - Mean(c.Curve, lesser), $"{c.A} vs {c.B}"));
+        return new ClaimStatistic(PerSeed((m, s) => Margins(m, s).Min(x => x.Margin),
+                (m, s) => Say("smallest margin", Margins(m, s).MinBy(x => x.Margin), "of")),
+            $"mean({claim.String("greater")}) > mean({claim.String("lesser")})", EverySeed);
     }
 
-    private Verdict MostSimilar(ClaimSpec claim)
+    private ClaimStatistic MostSimilar(ClaimSpec claim, bool control)
     {
         var all = LayerSet.Parse("all");
         var pair = claim.Comparisons()[0];
-        var others = AllComparisons.Where(c => c != pair).ToList();
-        var margins = results.Seeds.Select(seed =>
-            Mean(results.Curve(pair.A, seed, pair.B, seed, size), all) -
-            others.Max(o => Mean(results.Curve(o.Item1, seed, o.Item2, seed, size), all))).ToList();
-        return new Verdict(claim.Id, margins.All(m => m > 0), $"smallest margin over the others {F(margins.Min())}", "> 0 for every seed");
+        IReadOnlyList<(string A, string B)> others = AllComparisons.Where(c => c != pair).ToList();
+        if (control) (pair, others) = (Replacing([pair], pair.B)[0], Replacing(others, pair.B));
+        double MeanOf(IMeasurements m, (string A, string B) c, int seed) => Mean(m.Curve(c.A, seed, c.B, seed, size), all);
+        double Margin(IMeasurements m, int seed) => MeanOf(m, pair, seed) - others.Max(o => MeanOf(m, o, seed));
+        return new ClaimStatistic(PerSeed(Margin, (m, s) => $"{pair.A} vs {pair.B} {F(MeanOf(m, pair, s))}, margin over the others {F(Margin(m, s))}"), "> 0", EverySeed);
     }
 
-    private Verdict FrozenUnfrozenSame(ClaimSpec claim)
+    private ClaimStatistic FrozenUnfrozenSame(ClaimSpec claim, bool control)
     {
         var all = LayerSet.Parse("all");
         if (results.Seeds.Count < 2) throw claim.Error("needs two seeds to measure seed-to-seed variation");
         var comparisons = claim.Comparisons();
-        double MeanOf((string A, string B) c, int seed) => Mean(results.Curve(c.A, seed, c.B, seed, size), all);
-        var gap = results.Seeds.Average(s => Math.Abs(MeanOf(comparisons[0], s) - MeanOf(comparisons[1], s)));
-        var variation = comparisons.Max(c => Math.Abs(MeanOf(c, results.Seeds[0]) - MeanOf(c, results.Seeds[1])));
+        if (control) comparisons = Replacing(comparisons, comparisons[^1].B);
         var factor = claim.Number("factor", 1);
-        return new Verdict(claim.Id, gap <= factor * variation, $"frozen−unfrozen gap {F(gap)}, seed-to-seed variation {F(variation)}",
-            $"gap ≤ {F(factor)} × variation");
+        var seedPairs = AnalyzeStage.SeedPairs(results.Seeds).ToList();
+        double MeanOf(IMeasurements m, (string A, string B) c, int seed) => Mean(m.Curve(c.A, seed, c.B, seed, size), all);
+        // The gap between the two comparisons, averaged over seeds; the variation of each between seeds, over every pair of seeds.
+        double Gap(IMeasurements m) => results.Seeds.Average(s => Math.Abs(MeanOf(m, comparisons[0], s) - MeanOf(m, comparisons[1], s)));
+        double Variation(IMeasurements m) => comparisons.SelectMany(c => seedPairs.Select(p => Math.Abs(MeanOf(m, c, p.First) - MeanOf(m, c, p.Second)))).Average();
+        var unit = new ClaimUnit("all seeds together", Resampling.AnalysisImages, m => factor * Variation(m) - Gap(m),
+            m => $"{comparisons[0].B}−{comparisons[1].B} gap {F(Gap(m))}, seed-to-seed variation {F(Variation(m))}");
+        return new ClaimStatistic([unit], $"gap ≤ {F(factor)} × variation", EverySeed);
     }
 
     // ---- detection accuracy --------------------------------------------------------------------------------
 
-    private Verdict MapBetter(ClaimSpec claim)
+    private ClaimStatistic MapBetter(ClaimSpec claim)
     {
-        var rules = claim.Check.GetProperty("rules").EnumerateArray().ToList();
-        var margins = new List<(double Margin, string Where)>();
-        foreach (var rule in rules)
-        {
-            var testSet = rule.GetProperty("testSet").GetString()!;
-            foreach (var better in rule.GetProperty("better").EnumerateArray().Select(e => e.GetString()!))
-                foreach (var worse in rule.GetProperty("worse").EnumerateArray().Select(e => e.GetString()!))
-                    margins.Add((results.Map(better, testSet) - results.Map(worse, testSet), $"{better} − {worse} on {testSet}"));
-        }
-        var (margin, where) = margins.MinBy(m => m.Margin);
-        return new Verdict(claim.Id, margin > 0, $"smallest margin {F(margin)} ({where})", "> 0");
+        var orderings = claim.Check.GetProperty("rules").EnumerateArray().SelectMany(rule =>
+            from better in rule.GetProperty("better").EnumerateArray().Select(e => e.GetString()!)
+            from worse in rule.GetProperty("worse").EnumerateArray().Select(e => e.GetString()!)
+            select (Better: better, Worse: worse, TestSet: rule.GetProperty("testSet").GetString()!)).ToList();
+        IEnumerable<(double Margin, string Where)> Margins(IMeasurements m, int seed) =>
+            orderings.Select(o => (m.Map(o.Better, seed, o.TestSet) - m.Map(o.Worse, seed, o.TestSet), $"{o.Better} − {o.Worse} on {o.TestSet}"));
+        return new ClaimStatistic(PerSeed((m, s) => Margins(m, s).Min(x => x.Margin),
+            (m, s) => Say("smallest margin", Margins(m, s).MinBy(x => x.Margin), "of"), Resampling.TestImages), "> 0", EverySeed);
     }
 
-    private Verdict MapComparable(ClaimSpec claim)
+    private ClaimStatistic MapComparable(ClaimSpec claim, bool control)
     {
-        var models = claim.Strings("models");
+        var models = claim.Strings("models").ToArray();
+        if (control) models[1] = Untrained;
         var tolerance = claim.Number("tolerance");
-        var gaps = claim.Strings("testSets").Select(t => (Math.Abs(results.Map(models[0], t) - results.Map(models[1], t)), t)).ToList();
-        var (gap, where) = gaps.MaxBy(g => g.Item1);
-        return new Verdict(claim.Id, gap <= tolerance, $"largest gap {F(gap)} (on {where})", $"≤ {F(tolerance)}");
+        IEnumerable<(double Gap, string TestSet)> Gaps(IMeasurements m, int seed) =>
+            claim.Strings("testSets").Select(t => (Math.Abs(m.Map(models[0], seed, t) - m.Map(models[1], seed, t)), t));
+        return new ClaimStatistic(PerSeed((m, s) => tolerance - Gaps(m, s).Max(g => g.Gap),
+            (m, s) => Say("largest gap", Gaps(m, s).MaxBy(g => g.Gap), "on"), Resampling.TestImages), $"≤ {F(tolerance)}", EverySeed);
     }
 
     // ---- layer × layer maps, sizes, statistics, seeds ------------------------------------------------------
 
-    private Verdict LayerBlocks(ClaimSpec claim)
+    private ClaimStatistic LayerBlocks(ClaimSpec claim, bool control)
     {
         var blocks = claim.String("blocks").Split(';').Select(b => LayerSet.Parse(b)).ToList();
         var margin = claim.Number("margin", 0);
-        var matrices = results.Matrices.Where(m => m.Size == size && m.SeedA == m.SeedB).ToList();
-        if (matrices.Count == 0) throw new KeyNotFoundException($"no layer × layer CKA maps at {size}×{size}");
-        var contrasts = new List<double>();
-        foreach (var m in matrices)
-            foreach (var block in blocks)
-            {
-                var inside = block.SelectMany(i => block.Select(j => m.Cka[i, j])).Average();
-                var outside = block.SelectMany(i => blocks.Where(b => b != block).SelectMany(b => b).Select(j => m.Cka[i, j])).Average();
-                contrasts.Add(inside - outside);
-            }
-        var worst = contrasts.Min();
-        return new Verdict(claim.Id, worst > margin, $"smallest within − between contrast {F(worst)} over {matrices.Count} maps", $"> {F(margin)}");
+        IReadOnlyList<LayerMatrix> MapsOf(int seed)
+        {
+            var maps = results.Matrices.Where(m => m.Size == size && m.SeedA == seed && m.SeedB == seed && (m.ModelB == Untrained) == control).ToList();
+            return maps.Count > 0 ? maps : throw new KeyNotFoundException($"no layer × layer CKA maps at {size}×{size} for seed {seed}{(control ? " against the untrained network" : "")}");
+        }
+        double Contrast(LayerMatrix m, int[] block)
+        {
+            var inside = block.SelectMany(i => block.Select(j => m.Cka[i, j])).Average();
+            var outside = block.SelectMany(i => blocks.Where(b => b != block).SelectMany(b => b).Select(j => m.Cka[i, j])).Average();
+            return inside - outside;
+        }
+        double Worst(int seed) => MapsOf(seed).SelectMany(m => blocks.Select(b => Contrast(m, b))).Min();
+        // The maps keep no bootstrap replicates: this claim's interval spans the seeds only.
+        return new ClaimStatistic(PerSeed((_, s) => Worst(s) - margin, (_, s) => $"smallest within − between contrast {F(Worst(s))} over {MapsOf(s).Count} maps",
+            Resampling.None), $"> {F(margin)}", EverySeed);
     }
 
-    private Verdict PatternAcrossSizes(ClaimSpec claim)
+    private ClaimStatistic PatternAcrossSizes(ClaimSpec claim, bool control)
     {
         var sizes = claim.Check.GetProperty("sizes").EnumerateArray().Select(e => e.GetInt32()).ToList();
         var minCorrelation = claim.Number("minCorrelation");
-        var correlations = new List<double>();
-        foreach (var other in sizes)
-            foreach (var ((_, at), (_, there)) in Curves(claim, AllComparisons).Zip(Curves(claim, AllComparisons, other)))
-                correlations.Add(Pearson(at, there));
-        var worst = correlations.Min();
-        return new Verdict(claim.Id, worst >= minCorrelation, $"lowest correlation with the {size}×{size} curve {F(worst)}", $"≥ {F(minCorrelation)}");
+        var comparisons = Compared(AllComparisons, control);
+        double Lowest(IMeasurements m, int seed) => sizes.SelectMany(other =>
+            SameSeed(m, comparisons, seed).Zip(SameSeed(m, comparisons, seed, other)).Select(p => Pearson(p.First.Curve, p.Second.Curve))).Min();
+        return new ClaimStatistic(PerSeed((m, s) => Lowest(m, s) - minCorrelation, (m, s) => $"lowest correlation with the {size}×{size} curve {F(Lowest(m, s))}"),
+            $"≥ {F(minCorrelation)}", EverySeed);
     }
 
     private static double Pearson(double[] x, double[] y)
@@ -201,34 +287,47 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
         return cov / Math.Sqrt(x.Sum(v => (v - mx) * (v - mx)) * y.Sum(v => (v - my) * (v - my)));
     }
 
-    private Verdict StatsCloser(ClaimSpec claim)
+    private ClaimStatistic StatsCloser()
     {
         static double[] Figures(ModelActivations a) =>
             [a.Summary.Mean, a.Summary.Std, a.Summary.Min, a.Summary.Max, a.Summary.Median, a.Summary.FractionZeros, a.Summary.FractionNegatives];
         // Relative L1 distance, so statistics of different scale (a max of 40, a fraction of 0.3) weigh alike.
         static double Distance(ModelActivations a, ModelActivations b) =>
             Figures(a).Zip(Figures(b)).Sum(p => Math.Abs(p.First - p.Second) / (Math.Abs(p.First) + Math.Abs(p.Second) + 1e-12));
-        var margins = new List<double>();
-        foreach (var group in results.Activations.GroupBy(a => (a.Seed, a.Size)))
+        IReadOnlyList<double> Margins(int seed)
         {
-            var by = group.ToDictionary(a => a.Model);
-            if (!StudyModels.All.All(by.ContainsKey)) continue;
-            var close = Distance(by[StudyModels.USynthetic], by[StudyModels.FSynthetic]);
-            margins.Add(Math.Min(Distance(by[StudyModels.UReal], by[StudyModels.USynthetic]), Distance(by[StudyModels.UReal], by[StudyModels.FSynthetic])) - close);
+            var margins = new List<double>();
+            foreach (var group in results.Activations.Where(a => a.Seed == seed).GroupBy(a => a.Size))
+            {
+                var by = group.ToDictionary(a => a.Model);
+                if (!StudyModels.All.All(by.ContainsKey)) continue;
+                var close = Distance(by[StudyModels.USynthetic], by[StudyModels.FSynthetic]);
+                margins.Add(Math.Min(Distance(by[StudyModels.UReal], by[StudyModels.USynthetic]), Distance(by[StudyModels.UReal], by[StudyModels.FSynthetic])) - close);
+            }
+            return margins.Count > 0 ? margins : throw new KeyNotFoundException($"no activation statistics for all three models of seed {seed}");
         }
-        if (margins.Count == 0) throw new KeyNotFoundException("no activation statistics for all three models");
-        return new Verdict(claim.Id, margins.All(m => m > 0), $"smallest margin {F(margins.Min())} over {margins.Count} seed×size groups", "> 0");
+        // Activation statistics are not resampled: this claim's interval spans the seeds only.
+        return new ClaimStatistic(PerSeed((_, s) => Margins(s).Min(), (_, s) => $"smallest margin {F(Margins(s).Min())} over {Margins(s).Count} sizes", Resampling.None), "> 0", EverySeed);
     }
 
-    private Verdict CrossSeedLower(ClaimSpec claim)
+    private ClaimStatistic CrossSeedLower(ClaimSpec claim, bool control)
     {
-        var layers = claim.Layers();
+        var (layers, comparisons) = (claim.Layers(), Compared(claim.Comparisons(), control));
         if (results.Seeds.Count < 2) throw claim.Error("needs two seeds");
-        var (s0, s1) = (results.Seeds[0], results.Seeds[1]);
-        var same = claim.Comparisons().Average(c => Mean(results.Curve(c.A, s0, c.B, s0, size), layers));
-        var cross = claim.Comparisons().Average(c => Mean(results.Curve(c.A, s0, c.B, s1, size), layers));
-        return new Verdict(claim.Id, cross < same, $"cross-seed {F(cross)}, same-seed {F(same)}", "cross-seed < same-seed");
+        double MeanOf(IMeasurements m, (string A, string B) c, int seedA, int seedB) => Mean(m.Curve(c.A, seedA, c.B, seedB, size), layers);
+        // Each pair of seeds both ways round: same-seed at either seed against across seeds in either order.
+        double Same(IMeasurements m, int s, int t) => comparisons.Average(c => (MeanOf(m, c, s, s) + MeanOf(m, c, t, t)) / 2);
+        double Cross(IMeasurements m, int s, int t) => comparisons.Average(c => (MeanOf(m, c, s, t) + MeanOf(m, c, t, s)) / 2);
+        var pairs = AnalyzeStage.SeedPairs(results.Seeds).ToList();
+        var units = pairs.Select(p => new ClaimUnit($"seeds {p.First}/{p.Second}", Resampling.AnalysisImages,
+            m => Same(m, p.First, p.Second) - Cross(m, p.First, p.Second),
+            m => $"cross-seed {F(Cross(m, p.First, p.Second))}, same-seed {F(Same(m, p.First, p.Second))}")).ToList();
+        return new ClaimStatistic(units, "cross-seed < same-seed", $"seed pairs {string.Join(", ", pairs.Select(p => $"{p.First}/{p.Second}"))}");
     }
+
+    /// <summary>"min 0.851 at U-Real vs U-Synthetic, layer 5": a measured number and where it was measured.</summary>
+    private static string Say(string what, (double Value, string Where) measured, string preposition) =>
+        $"{what} {F(measured.Value)} {preposition} {measured.Where}";
 
     private static string F(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
 }

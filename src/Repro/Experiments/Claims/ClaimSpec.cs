@@ -60,9 +60,3 @@ public sealed record ClaimSpec(
         }
     }
 }
-
-/// <summary>The judgement of one claim on one run: whether it holds, and the measured value behind it.</summary>
-public sealed record Verdict(string Id, bool Holds, string Measured, string Expected)
-{
-    public string Status => Holds ? "holds" : "does not hold";
-}

@@ -47,15 +47,33 @@ public sealed record LayerKinds(int LayerCount, IReadOnlySet<int> Shortcut, IRea
     };
 }
 
-/// <summary>Everything a study run measured that the claims are judged on.</summary>
+/// <summary>A comparison of two model runs at one analysis size.</summary>
+public sealed record ComparisonKey(string ModelA, int SeedA, string ModelB, int SeedB, int Size);
+
+/// <summary>
+/// Everything a study run measured that the claims are judged on: the point estimates, and where the run kept them
+/// the bootstrap replicates behind their intervals (<see cref="CkaReplicates"/>: per comparison, R per-layer curves
+/// over jointly resampled analysis images; <see cref="MapReplicates"/>: per run and test set, R mAPs over resampled
+/// test images). Without replicates a claim's interval spans its seeds only.
+/// </summary>
 public sealed record StudyResults(
     IReadOnlyList<LayerCka> PerLayer,
     IReadOnlyList<LayerMatrix> Matrices,
     IReadOnlyList<MapResult> Maps,
     IReadOnlyList<ModelActivations> Activations,
     IReadOnlyList<int> Seeds,
-    LayerKinds Layers)
+    LayerKinds Layers) : IMeasurements
 {
+    public IReadOnlyDictionary<ComparisonKey, double[][]> CkaReplicates { get; init; } = new Dictionary<ComparisonKey, double[][]>();
+
+    public IReadOnlyDictionary<(string Model, int Seed, string TestSet), double[]> MapReplicates { get; init; } =
+        new Dictionary<(string Model, int Seed, string TestSet), double[]>();
+
+    /// <summary>How many CKA replicates every comparison has (0: none kept).</summary>
+    public int CkaReplicateCount => CkaReplicates.Count == 0 ? 0 : CkaReplicates.Values.Min(r => r.Length);
+
+    public int MapReplicateCount => MapReplicates.Count == 0 ? 0 : MapReplicates.Values.Min(r => r.Length);
+
     /// <summary>The per-layer CKA curve of a comparison, indexed by layer; throws naming what is missing.</summary>
     public double[] Curve(string modelA, int seedA, string modelB, int seedB, int size)
     {
@@ -68,6 +86,13 @@ public sealed record StudyResults(
         foreach (var r in rows) curve[r.Layer] = r.Cka;
         return curve;
     }
+
+    /// <summary>mAP of one run. The untrained network is never evaluated: a detector that learned nothing finds
+    /// nothing, so its mAP is taken as 0 (the mAP claims' control).</summary>
+    public double Map(string model, int seed, string testSet) =>
+        model == Stages.AnalyzeStage.Untrained ? 0
+        : Maps.Where(m => m.Model == model && m.Seed == seed && m.TestSet == testSet).Select(m => (double?)m.Map).SingleOrDefault()
+          ?? throw new KeyNotFoundException($"no mAP for {model} (seed {seed}) on {testSet}");
 
     public double Map(string model, string testSet) =>
         Maps.Where(m => m.Model == model && m.TestSet == testSet).Select(m => m.Map).DefaultIfEmpty(double.NaN).Average() is var v && double.IsNaN(v)

@@ -6,6 +6,7 @@ using Repro.Models;
 using Repro.Models.Darknet;
 using Repro.Reporting.Tables;
 using Repro.Similarity;
+using Repro.Statistics;
 using Repro.Torch;
 using Repro.Torch.IO;
 using Repro.Training;
@@ -14,9 +15,12 @@ namespace Repro.Experiments.Stages;
 
 /// <summary>
 /// The layer analysis: n random real test images (chosen by seed and recorded) through every trained model at each
-/// analysis size; per-layer Gram matrices (cached); per-layer CKA for every same-seed pair with bootstrap intervals,
-/// cross-seed pairs, layer × layer maps, means over all / backbone / head, a freshly initialised network as the
-/// reference for "low", and activation statistics.
+/// analysis size; per-layer Gram matrices (cached); per-layer CKA with bootstrap intervals for every same-seed pair
+/// and every model against an untrained network (the control) at every size, and for every cross-seed pair (all
+/// pairs of seeds) at the primary size; layer × layer maps; means over all / backbone / head; activation
+/// statistics. The bootstrap replicates of every comparison are kept (cka-replicates.tensors: "TAG/replicates",
+/// R × 107 float32, TAG as in <see cref="ComparisonTag"/>); they are drawn jointly, so a claim's statistic over
+/// several comparisons can be recomputed replicate by replicate.
 /// </summary>
 public sealed class AnalyzeStage : Stage
 {
@@ -25,6 +29,9 @@ public sealed class AnalyzeStage : Stage
     public const string StatisticsTable = "activation-stats.csv";
     public const string ImagesList = "images.txt";
     public const string Untrained = "untrained";
+    public const string ReplicatesFile = "cka-replicates.tensors";
+    public const string ReplicatesName = "replicates";
+    public const int UntrainedSeedOffset = 1000;
 
     public override string Name => "analyze";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
@@ -49,59 +56,88 @@ public sealed class AnalyzeStage : Stage
         var statistics = new ResultTable("activation-stats", "model", "seed", "size", "count", "mean", "std", "min", "max", "median",
             "median_error", "fraction_zero", "fraction_negative");
 
-        foreach (var size in settings.Sizes.Union(settings.StatisticsSizes))
+        var replicates = new List<KeyValuePair<string, Tensor>>();
+        try
         {
-            var grams = new Dictionary<(string Model, int Seed), GramSet>();
-            try
+            foreach (var size in settings.Sizes.Union(settings.StatisticsSizes))
             {
-                foreach (var run in ModelRun.All(context.Profile))
-                    grams[(run.Model, run.Seed)] = Capture(context, run, images, size, statistics);
-                if (size == primary)
-                    grams[(Untrained, 0)] = Capture(context, new ModelRun(Untrained, seeds[^1] + 1000), images, size, null);
-                if (!settings.Sizes.Contains(size)) continue;
-
-                void Compare(string a, int sa, string b, int sb, bool intervals, bool matrix)
+                var grams = new Dictionary<(string Model, int Seed), GramSet>();
+                try
                 {
-                    var (ga, gb) = (grams[(a, sa)], grams[(b, sb)]);
-                    var tag = $"{a}-seed{sa}-vs-{b}-seed{sb}-{size}";
-                    context.Progress.Log($"CKA {tag}");
-                    if (intervals)
+                    foreach (var run in ModelRun.All(context.Profile))
+                        grams[(run.Model, run.Seed)] = Capture(context, run, images, size, statistics);
+                    if (!settings.Sizes.Contains(size)) continue;
+                    // The control: per seed, the architecture freshly initialised from seed + 1000 (never a trained
+                    // run's initialisation), recorded under the seed it stands beside.
+                    foreach (var seed in seeds)
+                        grams[(Untrained, seed)] = Capture(context, new ModelRun(Untrained, seed + UntrainedSeedOffset), images, size, null);
+
+                    void Compare(string a, int sa, string b, int sb, bool matrix)
                     {
+                        var (ga, gb) = (grams[(a, sa)], grams[(b, sb)]);
+                        var tag = ComparisonTag(a, sa, b, sb, size);
+                        context.Progress.Log($"CKA {tag}");
+                        // One bootstrap seed for every comparison: replicate r resamples the same images in all of them.
                         var boot = CkaBootstrap.Run(ga, gb, new BootstrapOptions(settings.Bootstrap, 0.95, settings.ImageSeed), NamedLayerRange.YoloV3Parts);
                         foreach (var (layer, e) in boot.PerLayer) perLayer.AddRow(a, sa, b, sb, size, layer, kinds[layer], e.Value, e.Lower, e.Upper);
                         foreach (var (range, e) in boot.Means) means.AddRow(a, sa, b, sb, size, range.Name, range.Range.Count, e.Value, e.Lower, e.Upper);
+                        replicates.Add(KeyValuePair.Create($"{tag}/{ReplicatesName}", Rows(boot.Replicates)));
+                        if (matrix) SimilarityCsv.WriteMatrix(Path.Combine(dir, "matrices", $"{tag}.csv"), CkaComparison.LayerByLayer(ga, gb));
                     }
-                    else
-                    {
-                        var curve = CkaComparison.PerLayer(ga, gb);
-                        foreach (var c in curve) perLayer.AddRow(a, sa, b, sb, size, c.Layer, kinds[c.Layer], c.Cka, double.NaN, double.NaN);
-                        foreach (var m in CkaComparison.Means(curve, NamedLayerRange.YoloV3Parts))
-                            means.AddRow(a, sa, b, sb, size, m.Range.Name, m.Layers, m.Mean, double.NaN, double.NaN);
-                    }
-                    if (matrix) SimilarityCsv.WriteMatrix(Path.Combine(dir, "matrices", $"{tag}.csv"), CkaComparison.LayerByLayer(ga, gb));
-                }
 
-                foreach (var seed in seeds)
-                    foreach (var (a, b) in Pairs)
-                        Compare(a, seed, b, seed, intervals: size == primary, matrix: size == primary);
-                if (size != primary) continue;
-                // Across seeds (Fig 6): every pair and every model with itself, seed 0 against seed 1.
-                for (var i = 0; i + 1 < seeds.Length; i++)
-                {
-                    foreach (var (a, b) in Pairs) Compare(a, seeds[i], b, seeds[i + 1], false, false);
-                    foreach (var m in StudyModels.All) Compare(m, seeds[i], m, seeds[i + 1], false, false);
+                    foreach (var seed in seeds)
+                    {
+                        foreach (var (a, b) in Pairs) Compare(a, seed, b, seed, matrix: size == primary);
+                        foreach (var m in StudyModels.All) Compare(m, seed, Untrained, seed, matrix: size == primary);
+                    }
+                    if (size != primary) continue;
+                    // Across seeds (Fig 6), every pair of seeds: each model pair both ways round, and each model with itself.
+                    foreach (var (s, t) in SeedPairs(seeds))
+                    {
+                        foreach (var (a, b) in Pairs)
+                        {
+                            Compare(a, s, b, t, false);
+                            Compare(a, t, b, s, false);
+                        }
+                        foreach (var m in StudyModels.All)
+                        {
+                            Compare(m, s, m, t, false);
+                            // The control of the cross-seed claims: a trained model against the other seed's untrained network.
+                            Compare(m, s, Untrained, t, false);
+                            Compare(m, t, Untrained, s, false);
+                        }
+                    }
                 }
-                // The floor: a trained model against the same architecture freshly initialised from another seed.
-                Compare(StudyModels.UReal, seeds[0], Untrained, 0, false, false);
+                finally
+                {
+                    foreach (var g in grams.Values) g.Dispose();
+                }
             }
-            finally
-            {
-                foreach (var g in grams.Values) g.Dispose();
-            }
+            TensorFile.Save(Path.Combine(dir, ReplicatesFile), replicates);
+        }
+        finally
+        {
+            foreach (var r in replicates) r.Value.Dispose();
         }
         CsvTable.Write(Path.Combine(dir, PerLayerTable), perLayer);
         CsvTable.Write(Path.Combine(dir, MeansTable), means);
         CsvTable.Write(Path.Combine(dir, StatisticsTable), statistics);
+    }
+
+    /// <summary>Every unordered pair of distinct seeds, in profile order.</summary>
+    public static IEnumerable<(int First, int Second)> SeedPairs(IReadOnlyList<int> seeds) =>
+        from i in Enumerable.Range(0, seeds.Count)
+        from j in Enumerable.Range(i + 1, seeds.Count - i - 1)
+        select (seeds[i], seeds[j]);
+
+    /// <summary>The name of a comparison in file names and the replicates file: A-seedS-vs-B-seedT-SIZE.</summary>
+    public static string ComparisonTag(string a, int sa, string b, int sb, int size) => $"{a}-seed{sa}-vs-{b}-seed{sb}-{size}";
+
+    /// <summary>Rows of per-layer CKA as one float32 matrix: replicates are read back as intervals, far coarser than float32.</summary>
+    private static Tensor Rows(IReadOnlyList<double[]> rows)
+    {
+        var flat = rows.SelectMany(r => r.Select(v => (float)v)).ToArray();
+        return torch.tensor(flat, rows.Count, rows.Count == 0 ? 0 : rows[0].Length);
     }
 
     /// <summary>n images of the real test set, drawn by the analysis seed (the paper: 200 random real test images).</summary>

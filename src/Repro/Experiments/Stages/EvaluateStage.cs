@@ -11,11 +11,13 @@ namespace Repro.Experiments.Stages;
 
 /// <summary>
 /// Scores every trained model on both test sets (the paper's Table 2): decode, per-class NMS, VOC matching at the
-/// profile's IoU, all-point AP, mAP over the five classes. Detections are kept as CSV for re-scoring.
+/// profile's IoU, all-point AP, mAP over the five classes. Detections are kept as CSV for re-scoring, and mAP of every
+/// run on bootstrap resamples of the test images (map-replicates.csv) gives the mAP claims their intervals.
 /// </summary>
 public sealed class EvaluateStage : Stage
 {
     public const string MapTable = "map.csv";
+    public const string MapReplicatesTable = "map-replicates.csv";
 
     public override string Name => "evaluate";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
@@ -31,6 +33,7 @@ public sealed class EvaluateStage : Stage
         var tests = new[] { DataStage.Real, DataStage.Synthetic }
             .ToDictionary(d => d, d => DatasetIndex.Read(context.StageDir("data"), d)[SplitName.Test]);
         var rows = new List<string> { "model,seed,test_set,map" };
+        var scored = new List<(ModelRun Run, string TestSet, ImageWeightedMap Map)>();
         foreach (var run in ModelRun.All(context.Profile))
         {
             using var network = DarknetNetwork.Build(StudyNetworks.DetectorCfg(context), run.Seed, device);
@@ -59,6 +62,7 @@ public sealed class EvaluateStage : Stage
                     context.Progress.Report($"evaluate {run} on {testSet}", done, images.Count);
                 }
                 var result = DetectionEvaluator.Evaluate(detections, truth, new EvaluationOptions(settings.Iou));
+                scored.Add((run, testSet, new ImageWeightedMap(detections, truth, new EvaluationOptions(settings.Iou))));
                 var name = $"{run.Folder}-on-{testSet}";
                 DetectionCsv.Write(Path.Combine(dir, $"{name}.detections.csv"), detections);
                 GroundTruthCsv.Write(Path.Combine(dir, $"{testSet}.ground-truth.csv"), truth);
@@ -69,6 +73,30 @@ public sealed class EvaluateStage : Stage
             }
         }
         AtomicFile.WriteAllText(Path.Combine(dir, MapTable), string.Join("\n", rows) + "\n");
+        WriteReplicates(Path.Combine(dir, MapReplicatesTable), scored, settings.Bootstrap, settings.BootstrapSeed);
+    }
+
+    /// <summary>
+    /// mAP of every run on bootstrap resamples of each test set's images: replicate r draws the same images for every
+    /// model and seed (one seeded draw per test set), so differences between models are resampled jointly.
+    /// </summary>
+    private static void WriteReplicates(string path, IReadOnlyList<(ModelRun Run, string TestSet, ImageWeightedMap Map)> scored, int replicates, int seed)
+    {
+        var lines = new List<string> { "replicate,model,seed,test_set,map" };
+        foreach (var testSet in scored.Select(s => s.TestSet).Distinct())
+        {
+            var runs = scored.Where(s => s.TestSet == testSet).ToList();
+            var n = runs[0].Map.ImageIds.Count;
+            var random = new Random(seed);
+            for (var r = 0; r < replicates; r++)
+            {
+                var weights = new double[n];
+                for (var i = 0; i < n; i++) weights[random.Next(n)]++;
+                foreach (var (run, _, map) in runs)
+                    lines.Add(string.Create(CultureInfo.InvariantCulture, $"{r},{run.Model},{run.Seed},{testSet},{map.Map(weights) ?? double.NaN:F6}"));
+            }
+        }
+        AtomicFile.WriteAllText(path, string.Join("\n", lines) + "\n");
     }
 
     /// <summary>The first images of a test set with ground truth (green) and detections (red), for eyeballing.</summary>

@@ -52,7 +52,7 @@ public sealed class PlotStage : Stage
                 [Series(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[0], primary, "U-Real vs U-Synthetic, same seed"),
                  Series(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[1], primary, "U-Real vs U-Synthetic, across seeds"),
                  Series(StudyModels.UReal, seeds[0], StudyModels.UReal, seeds[1], primary, "U-Real vs U-Real, across seeds"),
-                 Series(StudyModels.UReal, seeds[0], AnalyzeStage.Untrained, 0, primary, "U-Real vs untrained (floor)")], 107, 75, markers));
+                 Series(StudyModels.UReal, seeds[0], AnalyzeStage.Untrained, seeds[0], primary, "U-Real vs untrained (floor)")], 107, 75, markers));
         ChartFile.Write(Path.Combine(dir, "cka-sizes.svg"), LineChart.LayerCka(
             $"U-Real vs U-Synthetic (seed {seeds[0]}) at each input size",
             context.Profile.Analysis.Sizes.Select(s => Series(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[0], s, $"{s}×{s}") with { Lower = null, Upper = null }).ToList(),

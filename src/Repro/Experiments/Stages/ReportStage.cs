@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Repro.Experiments.Claims;
 using Repro.Reporting.Tables;
+using Repro.Statistics;
 using Repro.Torch.IO;
 
 namespace Repro.Experiments.Stages;
@@ -39,8 +40,8 @@ public sealed class ReportStage(string repoRoot) : Stage
 
         var results = StudyResultsReader.Read(context);
         var verdicts = Judge(context, results);
-        var claims = new ResultTable(ClaimsTable, "id", "verdict");
-        foreach (var (_, v) in verdicts) claims.AddRow(v.Id, v.Status);
+        var claims = new ResultTable(ClaimsTable, "id", "verdict", "value", "lower", "upper", "control");
+        foreach (var (_, v) in verdicts) claims.AddRow(v.Id, v.Decision.Text(), v.Margin.Value, v.Margin.Lower, v.Margin.Upper, Verdict.ControlText(v.Control));
         CsvTable.Write(Path.Combine(tables, $"{ClaimsTable}.csv"), claims);
 
         AtomicFile.WriteAllText(Path.Combine(context.ArtifactsDir, "report.md"), Markdown(context, results, verdicts));
@@ -54,9 +55,21 @@ public sealed class ReportStage(string repoRoot) : Stage
             .Select(c =>
             {
                 try { return (c, evaluator.Evaluate(c)); }
-                catch (KeyNotFoundException e) { return (c, new Verdict(c.Id, false, $"not measurable: {e.Message}", "")); }
+                catch (KeyNotFoundException e)
+                {
+                    // No evidence either way; the NaN value fails any recorded value's tolerance.
+                    return (c, new Verdict(c.Id, Decision.Inconclusive, new Estimate(double.NaN, double.NaN, double.NaN), ControlOutcome.NotApplicable,
+                        $"not measurable: {e.Message}", "", ""));
+                }
             }).ToList();
     }
+
+    private static string Mark(Verdict v) => v.Decision switch
+    {
+        Decision.Holds => v.IsEvidence ? "✅" : "☑️",
+        Decision.DoesNotHold => "❌",
+        _ => "❔",
+    };
 
     private static string Markdown(StudyContext context, StudyResults results, IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)> verdicts)
     {
@@ -66,12 +79,23 @@ public sealed class ReportStage(string repoRoot) : Stage
         md.AppendLine();
         md.AppendLine($"{p.Description}. Paper: *Object Detector Differences when using Synthetic and Real Training Data*.");
         md.AppendLine();
-        md.AppendLine($"Claims reproduced: **{verdicts.Count(v => v.Verdict.Holds)} of {verdicts.Count}**.");
+        var all = verdicts.Select(v => v.Verdict).ToList();
+        md.AppendLine($"Claims reproduced: **{all.Count(v => v.IsEvidence)} of {all.Count}** hold as evidence; " +
+                      $"{all.Count(v => v.Holds && !v.IsEvidence)} hold but also for the untrained control or by construction, " +
+                      $"{all.Count(v => v.Decision == Decision.Inconclusive)} are inconclusive, {all.Count(v => v.Decision == Decision.DoesNotHold)} do not hold.");
         md.AppendLine();
         md.AppendLine("## Claims");
         md.AppendLine();
-        var claims = new ResultTable("claims", "id", "claim", "paper", "measured", "threshold", "verdict");
-        foreach (var (c, v) in verdicts) claims.AddRow(c.Id, c.Text, c.Paper, v.Measured, v.Expected, v.Holds ? "✅ holds" : "❌ does not hold");
+        md.AppendLine("Each claim is a signed margin to its threshold (positive: it holds), per seed (or pair of seeds) with a 95% bootstrap " +
+                      "interval over the images it was measured on; the value is the worst seed's margin and the interval spans every seed's, " +
+                      "so it shows both the image resampling and the seed-to-seed spread. Inconclusive: the interval straddles 0. Control: the " +
+                      "same claim with the untrained network in place of a trained model.");
+        md.AppendLine();
+        var claims = new ResultTable("claims", "id", "claim", "paper", "measured", "threshold", "margin", "95% interval", "over", "verdict", "control");
+        foreach (var (c, v) in verdicts)
+            claims.AddRow(c.Id, c.Text, c.Paper, v.Measured, v.Expected, ClaimStatistic.Signed(v.Margin.Value),
+                string.Create(CultureInfo.InvariantCulture, $"[{ClaimStatistic.Signed(v.Margin.Lower)}, {ClaimStatistic.Signed(v.Margin.Upper)}]"), v.Uncertainty,
+                $"{Mark(v)} {v.Status}", Verdict.ControlText(v.Control));
         md.AppendLine(MarkdownTable.Render(claims));
         md.AppendLine();
         md.AppendLine("## Table 2: mAP@0.5");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Repro.Experiments.Claims;
 using Repro.Reporting.Tables;
+using Repro.Torch.IO;
 using ActivationSummary = Repro.Similarity.ActivationSummary;
 
 namespace Repro.Experiments.Stages;
@@ -30,7 +31,45 @@ public static partial class StudyResultsReader
                 if (!m.Success) throw new InvalidDataException($"{file}: not a layer × layer matrix name (A-seedS-vs-B-seedS-SIZE)");
                 matrices.Add(new LayerMatrix(m.Groups[1].Value, Int(m.Groups[2].Value), m.Groups[3].Value, Int(m.Groups[4].Value), Int(m.Groups[5].Value), Matrix(file)));
             }
-        return new StudyResults(perLayer, matrices, maps, activations, context.Profile.Seeds, LayerKinds.YoloV3);
+        return new StudyResults(perLayer, matrices, maps, activations, context.Profile.Seeds, LayerKinds.YoloV3)
+        {
+            CkaReplicates = CkaReplicates(Path.Combine(analyze, AnalyzeStage.ReplicatesFile)),
+            MapReplicates = MapReplicates(Path.Combine(evaluate, EvaluateStage.MapReplicatesTable)),
+        };
+    }
+
+    /// <summary>The analysis's bootstrap replicates per comparison (none when the run kept none).</summary>
+    private static Dictionary<ComparisonKey, double[][]> CkaReplicates(string path)
+    {
+        var result = new Dictionary<ComparisonKey, double[][]>();
+        if (!File.Exists(path)) return result;
+        var tensors = TensorFile.Load(path);
+        try
+        {
+            foreach (var (name, tensor) in tensors)
+            {
+                var tag = name.EndsWith($"/{AnalyzeStage.ReplicatesName}", StringComparison.Ordinal) ? name[..name.LastIndexOf('/')] : null;
+                var m = tag is null ? null : MatrixName().Match(tag);
+                if (m is null || !m.Success || tensor.dim() != 2) throw new InvalidDataException($"{path}: '{name}' is not a comparison's replicates (A-seedS-vs-B-seedT-SIZE/replicates, R × layers)");
+                var (rows, columns) = ((int)tensor.size(0), (int)tensor.size(1));
+                var values = tensor.ToArray<float>();
+                result[new ComparisonKey(m.Groups[1].Value, Int(m.Groups[2].Value), m.Groups[3].Value, Int(m.Groups[4].Value), Int(m.Groups[5].Value))] =
+                    Enumerable.Range(0, rows).Select(r => values.AsSpan(r * columns, columns).ToArray().Select(v => (double)v).ToArray()).ToArray();
+            }
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+        return result;
+    }
+
+    /// <summary>mAP of every run on each bootstrap resample of its test set, in replicate order (none when absent).</summary>
+    private static Dictionary<(string Model, int Seed, string TestSet), double[]> MapReplicates(string path)
+    {
+        if (!File.Exists(path)) return [];
+        return Rows(path).GroupBy(r => (r["model"], Int(r["seed"]), r["test_set"]))
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => Int(r["replicate"])).Select(r => Num(r["map"])).ToArray());
     }
 
     [GeneratedRegex(@"^(.+)-seed(\d+)-vs-(.+)-seed(\d+)-(\d+)$")]

@@ -1,0 +1,19 @@
+namespace Repro.Experiments.Claims;
+
+/// <summary>What a unit's measurements are resampled over for its interval.</summary>
+internal enum Resampling
+{
+    /// <summary>The analysis images (CKA): one joint resample per replicate for every comparison.</summary>
+    AnalysisImages,
+    /// <summary>The test images (mAP): one joint resample per replicate and test set for every run.</summary>
+    TestImages,
+    /// <summary>Nothing kept to resample (layer × layer maps, activation statistics): the unit is a point.</summary>
+    None,
+}
+
+/// <summary>
+/// One replicate of a claim across training runs: a seed ("every seed"), a pair of seeds ("across seeds"), or the
+/// whole run (a statistic that spans the seeds itself). <see cref="Margin"/> is the claim's signed statistic on any
+/// view of the measurements (positive: it holds); <see cref="Describe"/> says what was measured, in the claim's units.
+/// </summary>
+internal sealed record ClaimUnit(string Label, Resampling Source, Func<IMeasurements, double> Margin, Func<IMeasurements, string> Describe);
