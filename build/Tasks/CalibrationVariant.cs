@@ -18,6 +18,11 @@ internal sealed record CalibrationVariant(string Name, IReadOnlyDictionary<strin
         // OpenBLAS 0.3.21 (Debian 12, DYNAMIC_ARCH) already picks its Haswell kernels on the development machine (an
         // AMD EPYC it does not know), so Haswell would change nothing there; Sandybridge (AVX without FMA) differs
         // from the default of every x86-64 CPU since 2013 and runs on all of them.
+        // Some machines pin OpenBLAS's kernels in their environment (this project's development and CI machines set
+        // OPENBLAS_CORETYPE=Haswell; without it OpenBLAS picks its own on an AMD EPYC, and the pre-training's float32
+        // matmuls round differently): a run as such a machine makes it is one of the spread.
+        new("openblas-haswell", new Dictionary<string, string?> { ["OPENBLAS_CORETYPE"] = "Haswell" },
+            "OpenBLAS's Haswell kernels (AVX2, FMA), as machines that pin OPENBLAS_CORETYPE=Haswell run"),
         new("openblas-sandybridge", new Dictionary<string, string?> { ["OPENBLAS_CORETYPE"] = "Sandybridge" },
             "OpenBLAS's Sandy Bridge kernels (AVX, no FMA): other float64 Gram products in the layer analysis"),
     ];
