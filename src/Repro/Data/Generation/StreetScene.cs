@@ -134,6 +134,19 @@ internal sealed class StreetScene
         return Look(rng.Chance(pAchromatic) ? achromatic[rng.NextInt(achromatic.Length)] : chromatic[rng.NextInt(chromatic.Length)]);
     }
 
+    /// <summary>
+    /// Moves a road user sideways, at its depth, until the camera sees it whole: near the camera the view is only a
+    /// few metres wide, and a pedestrian on the sidewalk 3 m ahead is outside it. Without this, the near end of the
+    /// depth range would hold only the vehicles in the ego lane, and most pedestrians and cycles would be drawn
+    /// off-frame, leaving the small profiles a handful of them to learn from.
+    /// </summary>
+    private double InView(double x, double z, double widthM)
+    {
+        var left = -centreX * z / focal + widthM / 2;
+        var right = (canvas.Width - centreX) * z / focal - widthM / 2;
+        return left <= right ? Math.Clamp(x, left, right) : (left + right) / 2;
+    }
+
     private void AddRoadUser(ObjectKind kind, double z)
     {
         var side = rng.Chance(0.5) ? -1 : 1;
@@ -144,39 +157,44 @@ internal sealed class StreetScene
             {
                 var sideView = rng.Chance(0.15);
                 var x = rng.Chance(0.25) ? side * (roadHalf - 1.1) : laneCentre;
-                Add(kind, x, z, sideView ? rng.Uniform(4.0, 4.6) : rng.Uniform(1.7, 1.9), rng.Uniform(1.4, 1.6), sideView, VehicleColour(), new Rgb(0.75f, 0.05f, 0.05f));
+                var width = sideView ? rng.Uniform(4.0, 4.6) : rng.Uniform(1.7, 1.9);
+                Add(kind, InView(x, z, width), z, width, rng.Uniform(1.4, 1.6), sideView, VehicleColour(), new Rgb(0.75f, 0.05f, 0.05f));
                 break;
             }
             case ObjectKind.Van:
-                Add(kind, laneCentre, z, rng.Uniform(1.9, 2.1), rng.Uniform(2.0, 2.4), false, VehicleColour(), new Rgb(0.75f, 0.05f, 0.05f));
+            {
+                var width = rng.Uniform(1.9, 2.1);
+                Add(kind, InView(laneCentre, z, width), z, width, rng.Uniform(2.0, 2.4), false, VehicleColour(), new Rgb(0.75f, 0.05f, 0.05f));
                 break;
+            }
             case ObjectKind.Truck:
             case ObjectKind.Trailer:
             {
                 var body = kind == ObjectKind.Truck ? Look(rng.Chance(0.5) ? Rgb.Gray(0.85f) : new Rgb(0.2f, 0.35f, 0.6f)) : Look(new Rgb(0.7f, 0.6f, 0.45f));
-                Add(kind, laneCentre, z, 2.5, rng.Uniform(3.2, 3.8), false, body, Rgb.Gray(0.1f));
+                Add(kind, InView(laneCentre, z, 2.5), z, 2.5, rng.Uniform(3.2, 3.8), false, body, Rgb.Gray(0.1f));
                 break;
             }
             case ObjectKind.Bus:
             {
                 var sideView = rng.Chance(0.3);
                 var body = Look(rng.Chance(0.5) ? new Rgb(0.9f, 0.75f, 0.1f) : new Rgb(0.15f, 0.4f, 0.75f));
-                Add(kind, laneCentre, z, sideView ? rng.Uniform(10, 12) : 2.55, rng.Uniform(3.0, 3.3), sideView, body, Rgb.Gray(0.12f));
+                var width = sideView ? rng.Uniform(10, 12) : 2.55;
+                Add(kind, InView(laneCentre, z, width), z, width, rng.Uniform(3.0, 3.3), sideView, body, Rgb.Gray(0.12f));
                 break;
             }
             case ObjectKind.Person:
             {
                 var crossing = rng.Chance(0.15);
                 var x = crossing ? rng.Uniform(-roadHalf, roadHalf) : side * (roadHalf + rng.Uniform(0.4, sidewalk - 0.4));
-                Add(kind, x, z, 0.5, rng.Uniform(1.55, 1.9), false, ClothingColour(), SkinColour());
+                Add(kind, InView(x, z, 0.5), z, 0.5, rng.Uniform(1.55, 1.9), false, ClothingColour(), SkinColour());
                 break;
             }
             default: // bicycle, motorcycle: ridden along the road edge (rear view) or crossing / parked (side view)
             {
                 var sideView = rng.Chance(0.5);
-                var x = side * (roadHalf - 0.8);
                 var motor = kind == ObjectKind.Motorcycle;
                 var width = sideView ? (motor ? 2.0 : 1.7) : (motor ? 0.8 : 0.6);
+                var x = InView(side * (roadHalf - 0.8), z, width);
                 var height = motor ? 1.15 : 1.05;
                 var frame = motor ? Look(Rgb.Gray(0.15f)) : VehicleColour();
                 var cycle = Add(kind, x, z, width, height, sideView, frame, Rgb.Gray(0.05f));
