@@ -18,9 +18,14 @@ public sealed class PlotStage : Stage
 
     private static readonly int FirstHeadLayer = LayerRange.Head.First;
 
-    public override void Run(StudyContext context)
+    public override void Run(StudyContext context) => Draw(context, context.StageDir(Name));
+
+    /// <summary>
+    /// Draws every figure from what the train, evaluate and analyze stages wrote into <paramref name="dir"/>, checking
+    /// no manifest: the stage's work, and <c>repro study figures</c>'s preview of a restyle.
+    /// </summary>
+    public static void Draw(StudyContext context, string dir)
     {
-        var dir = context.StageDir(Name);
         var results = StudyResultsReader.Read(context);
         var seeds = context.Profile.Seeds;
         var primary = context.Profile.Analysis.Sizes[0];

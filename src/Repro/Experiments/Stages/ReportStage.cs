@@ -47,11 +47,17 @@ public sealed class ReportStage(string repoRoot) : Stage
         var claims = new ResultTable(ClaimsTable, "id", "verdict", "value", "lower", "upper", "control");
         foreach (var (_, v) in verdicts) claims.AddRow(v.Id, v.Decision.Text(), v.Margin.Value, v.Margin.Lower, v.Margin.Upper, Verdict.ControlText(v.Control));
         CsvTable.Write(Path.Combine(tables, $"{ClaimsTable}.csv"), claims);
-        using (var figure = ClaimIntervalsFigure.Create("Claims: margin to the threshold with its 95% interval",
-                   verdicts.Select(v => new ClaimInterval(v.Verdict.Id, v.Verdict.Margin.Value, v.Verdict.Margin.Lower, v.Verdict.Margin.Upper, v.Verdict.Status)).ToList()))
-            figure.Save(context.StageDir(Name), ClaimsFigure);
+        DrawClaims(verdicts, context.StageDir(Name));
 
         AtomicFile.WriteAllText(Path.Combine(context.ArtifactsDir, "report.md"), Markdown(context, results, verdicts));
+    }
+
+    /// <summary>Draws the judged claims, margin and interval each, as <see cref="ClaimsFigure"/>.svg and .png in <paramref name="dir"/>.</summary>
+    public static void DrawClaims(IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)> verdicts, string dir)
+    {
+        using var figure = ClaimIntervalsFigure.Create("Claims: margin to the threshold with its 95% interval",
+            verdicts.Select(v => new ClaimInterval(v.Verdict.Id, v.Verdict.Margin.Value, v.Verdict.Margin.Lower, v.Verdict.Margin.Upper, v.Verdict.Status)).ToList());
+        figure.Save(dir, ClaimsFigure);
     }
 
     /// <summary>Every claim of expected-results/paper-claims.json judged on the run, at the primary analysis size.</summary>
