@@ -12,7 +12,7 @@ namespace Repro.Reporting.Plots;
 internal static class LayerMatrixFigure
 {
     public const int Width = 780;
-    public const int Height = 700;
+    public const int Height = 720;
 
     public static readonly Color BoundaryColour = Colors.White;
 
@@ -48,7 +48,6 @@ internal static class LayerMatrixFigure
         plot.Axes.SetLimits(-0.5, columns - 0.5, -0.5, rows - 0.5);
         plot.Axes.Bottom.TickGenerator = new NumericFixedInterval(10);
         plot.Axes.Left.TickGenerator = new NumericFixedInterval(10);
-        plot.Axes.SquareUnits();
         plot.Grid.IsVisible = false;
         return new Figure(plot, Width, Height);
     }
