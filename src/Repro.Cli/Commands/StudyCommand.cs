@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Repro.Experiments;
+using Repro.Experiments.Stages;
 using Spectre.Console;
 
 namespace Repro.Cli.Commands;
@@ -9,6 +10,7 @@ namespace Repro.Cli.Commands;
 /// <c>repro study run|status --profile P --stage S [--force] [--set SETTING=VALUE …]</c>: runs a stage of the study and
 /// whatever it needs that is not up to date, or says whether it is up to date (exit 0) or why not (exit 1). --set
 /// replaces a profile setting for this run (the stages that read it rerun; the report lists it).
+/// <c>repro study figures --profile P [--out DIR]</c> draws the figures from the outputs already there.
 /// </summary>
 internal static class StudyCommand
 {
@@ -43,7 +45,22 @@ internal static class StudyCommand
             return stale.Why is null ? 0 : 1;
         }));
 
-        return new Command("study", "Run the paper's study stage by stage (incremental, resumable).") { run, status };
+        var output = new Option<string>("--out") { Description = "folder for the figures (default: artifacts/PROFILE/figures-preview)", DefaultValueFactory = _ => "" };
+        var figures = new Command("figures", "Draw every figure from the run's finished outputs into a folder, checking and changing no stage.") { profile, root, set, output };
+        figures.SetAction(parse => Guarded(() =>
+        {
+            // A restyled figure is new code, and `study run` reruns every stage for new code: this draws with the new
+            // style from the outputs already there, into a folder of its own, so the stages' folders stay as they were.
+            var (_, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
+            var dir = parse.GetValue(output) is { Length: > 0 } given ? Path.GetFullPath(given) : Path.Combine(context.ArtifactsDir, "figures-preview");
+            Directory.CreateDirectory(dir);
+            PlotStage.Draw(context, dir);
+            ReportStage.DrawClaims(ReportStage.Judge(context, StudyResultsReader.Read(context)), dir);
+            Console.WriteLine($"figures: {dir}");
+            return 0;
+        }));
+
+        return new Command("study", "Run the paper's study stage by stage (incremental, resumable).") { run, status, figures };
     }
 
     private static string Target(StudyPlan plan, string stage) => stage.Length == 0 ? plan.Order[^1].Name : plan[stage.ToLowerInvariant()].Name;

@@ -1,11 +1,13 @@
 using Repro.Experiments.Claims;
+using Repro.Models;
 using Repro.Reporting.Plots;
 
 namespace Repro.Experiments.Stages;
 
 /// <summary>
-/// The figures, as SVG: per-layer CKA curves per seed with intervals (Figs 4–5), across seeds (Fig 6), across input
-/// sizes (Figs 11–12), layer × layer maps (Figs 7–10), training curves, and mAP bars (Table 2).
+/// The figures, each as SVG (for the report) and PNG: per-layer CKA curves per seed with intervals (Figs 4–5), across
+/// seeds (Fig 6), across input sizes (Figs 11–12), layer × layer maps (Figs 7–10), training curves, and mAP bars
+/// (Table 2).
 /// </summary>
 public sealed class PlotStage : Stage
 {
@@ -14,69 +16,72 @@ public sealed class PlotStage : Stage
 
     public override object Settings(Profile profile) => new { profile.Analysis.Sizes };
 
-    public override void Run(StudyContext context)
+    private static readonly int FirstHeadLayer = LayerRange.Head.First;
+
+    public override void Run(StudyContext context) => Draw(context, context.StageDir(Name));
+
+    /// <summary>
+    /// Draws every figure from what the train, evaluate and analyze stages wrote into <paramref name="dir"/>, checking
+    /// no manifest: the stage's work, and <c>repro study figures</c>'s preview of a restyle.
+    /// </summary>
+    public static void Draw(StudyContext context, string dir)
     {
-        var dir = context.StageDir(Name);
         var results = StudyResultsReader.Read(context);
         var seeds = context.Profile.Seeds;
         var primary = context.Profile.Analysis.Sizes[0];
         var kinds = results.Layers;
-        var markers = new List<LayerMarkers>
+        LayerMarks[] marks = [new("shortcut", kinds.Shortcut), new("route", kinds.Route), new("yolo", kinds.Yolo)];
+        var perLayer = StudyResultsReader.Rows(Path.Combine(context.StageDir("analyze"), AnalyzeStage.PerLayerTable)).ToList();
+        LayerCurve Curve(string a, int sa, string b, int sb, int size, string? name = null)
         {
-            new("shortcut", MarkerShape.Circle, kinds.Shortcut.ToList()),
-            new("route", MarkerShape.Square, kinds.Route.ToList()),
-            new("yolo", MarkerShape.TriangleUp, kinds.Yolo.ToList()),
-        };
-        var intervals = StudyResultsReader.Rows(Path.Combine(context.StageDir("analyze"), AnalyzeStage.PerLayerTable)).ToList();
-        LineSeries Series(string a, int sa, string b, int sb, int size, string? name = null)
-        {
-            var rows = intervals.Where(r => r["model_a"] == a && r["model_b"] == b && StudyResultsReader.Int(r["seed_a"]) == sa
-                                            && StudyResultsReader.Int(r["seed_b"]) == sb && StudyResultsReader.Int(r["size"]) == size)
+            var rows = perLayer.Where(r => r["model_a"] == a && r["model_b"] == b && StudyResultsReader.Int(r["seed_a"]) == sa
+                                           && StudyResultsReader.Int(r["seed_b"]) == sb && StudyResultsReader.Int(r["size"]) == size)
                 .OrderBy(r => StudyResultsReader.Int(r["layer"])).ToList();
             var lower = rows.Select(r => StudyResultsReader.Num(r["lower"])).ToList();
-            return new LineSeries(name ?? $"{a} vs {b}", rows.Select(r => StudyResultsReader.Num(r["cka"])).ToList())
+            var measured = !lower.All(double.IsNaN);
+            return new LayerCurve(name ?? $"{a} vs {b}", rows.Select(r => StudyResultsReader.Num(r["cka"])).ToList())
             {
-                Lower = lower.All(double.IsNaN) ? null : lower,
-                Upper = lower.All(double.IsNaN) ? null : rows.Select(r => StudyResultsReader.Num(r["upper"])).ToList(),
+                Lower = measured ? lower : null,
+                Upper = measured ? rows.Select(r => StudyResultsReader.Num(r["upper"])).ToList() : null,
             };
+        }
+        void Save(Figure figure, string name)
+        {
+            using (figure) figure.Save(dir, name);
         }
         (string A, string B)[] pairs = [(StudyModels.UReal, StudyModels.USynthetic), (StudyModels.UReal, StudyModels.FSynthetic), (StudyModels.USynthetic, StudyModels.FSynthetic)];
 
         foreach (var seed in seeds)
-            ChartFile.Write(Path.Combine(dir, $"cka-per-layer-seed{seed}.svg"), LineChart.LayerCka(
-                $"Linear CKA per layer, seed {seed}, {primary}×{primary} inputs (95% bootstrap bands)",
-                pairs.Select(p => Series(p.A, seed, p.B, seed, primary)).ToList(), 107, 75, markers));
+            Save(LayerCkaFigure.Create($"Linear CKA per layer, seed {seed}, {primary}×{primary} inputs",
+                pairs.Select(p => Curve(p.A, seed, p.B, seed, primary)).ToList(), kinds.LayerCount, FirstHeadLayer, marks), $"cka-per-layer-seed{seed}");
         if (seeds.Length > 1)
-            ChartFile.Write(Path.Combine(dir, "cka-cross-seed.svg"), LineChart.LayerCka(
-                $"Linear CKA across seeds ({seeds[0]} vs {seeds[1]}), {primary}×{primary}",
-                [Series(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[0], primary, "U-Real vs U-Synthetic, same seed"),
-                 Series(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[1], primary, "U-Real vs U-Synthetic, across seeds"),
-                 Series(StudyModels.UReal, seeds[0], StudyModels.UReal, seeds[1], primary, "U-Real vs U-Real, across seeds"),
-                 Series(StudyModels.UReal, seeds[0], AnalyzeStage.Untrained, seeds[0], primary, "U-Real vs untrained (floor)")], 107, 75, markers));
-        ChartFile.Write(Path.Combine(dir, "cka-sizes.svg"), LineChart.LayerCka(
-            $"U-Real vs U-Synthetic (seed {seeds[0]}) at each input size",
-            context.Profile.Analysis.Sizes.Select(s => Series(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[0], s, $"{s}×{s}") with { Lower = null, Upper = null }).ToList(),
-            107, 75, markers));
+            Save(LayerCkaFigure.Create($"Linear CKA across seeds ({seeds[0]} vs {seeds[1]}), {primary}×{primary} inputs",
+                [Curve(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[0], primary, "U-Real vs U-Synthetic, same seed"),
+                 Curve(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[1], primary, "U-Real vs U-Synthetic, across seeds"),
+                 Curve(StudyModels.UReal, seeds[0], StudyModels.UReal, seeds[1], primary, "U-Real vs U-Real, across seeds"),
+                 Curve(StudyModels.UReal, seeds[0], AnalyzeStage.Untrained, seeds[0], primary, "U-Real vs untrained (floor)")],
+                kinds.LayerCount, FirstHeadLayer, marks), "cka-cross-seed");
+        // The analysis resamples its images at the primary size only: the other sizes have no intervals.
+        Save(LayerCkaFigure.Create($"U-Real vs U-Synthetic (seed {seeds[0]}) at each input size",
+            context.Profile.Analysis.Sizes.Select(s => Curve(StudyModels.UReal, seeds[0], StudyModels.USynthetic, seeds[0], s, $"{s}×{s}") with { Lower = null, Upper = null }).ToList(),
+            kinds.LayerCount, FirstHeadLayer, marks), "cka-sizes");
         foreach (var m in results.Matrices)
-            ChartFile.Write(Path.Combine(dir, $"layer-by-layer-{m.ModelA}-vs-{m.ModelB}-seed{m.SeedA}.svg"),
-                new Heatmap($"Layer × layer CKA: {m.ModelA} (rows) vs {m.ModelB} (columns), seed {m.SeedA}, {m.Size}×{m.Size}", m.Cka) { Boundaries = [75] });
+            Save(LayerMatrixFigure.Create($"Layer × layer CKA: {m.ModelA} vs {m.ModelB}, seed {m.SeedA}, {m.Size}×{m.Size}", m.Cka, m.ModelA, m.ModelB, FirstHeadLayer),
+                $"layer-by-layer-{m.ModelA}-vs-{m.ModelB}-seed{m.SeedA}");
 
         var train = context.StageDir("train");
         var curves = ModelRun.All(context.Profile).Select(run =>
         {
             var rows = StudyResultsReader.Rows(Path.Combine(train, run.Folder, Training.Trainer.MetricsFile)).ToList();
-            return new LineSeries($"{run} validation", rows.Select(r => StudyResultsReader.Num(r["val_total"])).ToList())
-            { X = rows.Select(r => StudyResultsReader.Num(r["epoch"])).ToList() };
+            return new TrainingCurve(run.Model, run.Seed, rows.Select(r => StudyResultsReader.Num(r["epoch"])).ToList(), rows.Select(r => StudyResultsReader.Num(r["val_total"])).ToList());
         }).ToList();
-        ChartFile.Write(Path.Combine(dir, "training-curves.svg"), new LineChart("Validation loss per epoch", "epoch", "loss per image", curves));
+        Save(TrainingCurvesFigure.Create("Validation loss per epoch", "validation loss per image", curves), "training-curves");
 
-        var testSets = new[] { DataStage.Real, DataStage.Synthetic };
-        ChartFile.Write(Path.Combine(dir, "map.svg"), new BarChart("mAP@0.5 on each test set (mean over seeds; bars: min–max)", "model", "mAP@0.5",
-            StudyModels.All.ToList(),
-            testSets.Select(t => new BarSeries($"{t} test set", StudyModels.All.Select(m => results.Map(m, t)).ToList())
+        Save(MapBarsFigure.Create("mAP@0.5 on each test set (mean over seeds; bars: min–max)", StudyModels.All,
+            new[] { DataStage.Real, DataStage.Synthetic }.Select(t => new MapSeries($"{t} test set", StudyModels.All.Select(m => results.Map(m, t)).ToList())
             {
-                Lower = StudyModels.All.Select(m => results.Maps.Where(x => x.Model == m && x.TestSet == t).Min(x => x.Map)).ToList(),
-                Upper = StudyModels.All.Select(m => results.Maps.Where(x => x.Model == m && x.TestSet == t).Max(x => x.Map)).ToList(),
-            }).ToList()) { YRange = (0, 1) });
+                Min = StudyModels.All.Select(m => results.Maps.Where(x => x.Model == m && x.TestSet == t).Min(x => x.Map)).ToList(),
+                Max = StudyModels.All.Select(m => results.Maps.Where(x => x.Model == m && x.TestSet == t).Max(x => x.Map)).ToList(),
+            }).ToList()), "map");
     }
 }

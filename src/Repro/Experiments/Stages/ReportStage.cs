@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Repro.Experiments.Claims;
+using Repro.Reporting.Plots;
 using Repro.Reporting.Tables;
 using Repro.Statistics;
 using Repro.Torch.IO;
@@ -15,6 +16,9 @@ namespace Repro.Experiments.Stages;
 public sealed class ReportStage(string repoRoot) : Stage
 {
     public const string ClaimsTable = "claims";
+
+    /// <summary>The claims table as a figure, in this stage's folder (the plot stage runs before the claims are judged).</summary>
+    public const string ClaimsFigure = "claims-intervals";
 
     public override string Name => "report";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze", "plot"];
@@ -43,8 +47,17 @@ public sealed class ReportStage(string repoRoot) : Stage
         var claims = new ResultTable(ClaimsTable, "id", "verdict", "value", "lower", "upper", "control");
         foreach (var (_, v) in verdicts) claims.AddRow(v.Id, v.Decision.Text(), v.Margin.Value, v.Margin.Lower, v.Margin.Upper, Verdict.ControlText(v.Control));
         CsvTable.Write(Path.Combine(tables, $"{ClaimsTable}.csv"), claims);
+        DrawClaims(verdicts, context.StageDir(Name));
 
         AtomicFile.WriteAllText(Path.Combine(context.ArtifactsDir, "report.md"), Markdown(context, results, verdicts));
+    }
+
+    /// <summary>Draws the judged claims, margin and interval each, as <see cref="ClaimsFigure"/>.svg and .png in <paramref name="dir"/>.</summary>
+    public static void DrawClaims(IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)> verdicts, string dir)
+    {
+        using var figure = ClaimIntervalsFigure.Create("Claims: margin to the threshold with its 95% interval",
+            verdicts.Select(v => new ClaimInterval(v.Verdict.Id, v.Verdict.Margin.Value, v.Verdict.Margin.Lower, v.Verdict.Margin.Upper, v.Verdict.Status)).ToList());
+        figure.Save(dir, ClaimsFigure);
     }
 
     /// <summary>Every claim of expected-results/paper-claims.json judged on the run, at the primary analysis size.</summary>
@@ -97,6 +110,8 @@ public sealed class ReportStage(string repoRoot) : Stage
                 string.Create(CultureInfo.InvariantCulture, $"[{ClaimStatistic.Signed(v.Margin.Lower)}, {ClaimStatistic.Signed(v.Margin.Upper)}]"), v.Uncertainty,
                 $"{Mark(v)} {v.Status}", Verdict.ControlText(v.Control));
         md.AppendLine(MarkdownTable.Render(claims));
+        md.AppendLine();
+        md.AppendLine($"![claims: margins and intervals](report/{ClaimsFigure}.svg)");
         md.AppendLine();
         md.AppendLine("## Table 2: mAP@0.5");
         md.AppendLine();
