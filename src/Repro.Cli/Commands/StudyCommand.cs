@@ -25,12 +25,12 @@ internal static class StudyCommand
         var run = new Command("run", "Bring a stage (and what it needs) up to date.") { profile, stage, force, root, set };
         run.SetAction(parse => Guarded(() =>
         {
-            var (plan, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
+            var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
             var target = Target(plan, parse.GetValue(stage)!);
-            var outcomes = StudyRunner.Run(plan, context, target, parse.GetValue(force));
-            var table = new Table().Border(TableBorder.Simple).AddColumn("Stage").AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Status");
+            var outcomes = StudyRunner.Run(plan, target, parse.GetValue(force));
+            var table = new Table().Border(TableBorder.Simple).AddColumn("Task").AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Status");
             foreach (var o in outcomes)
-                table.AddRow(o.Stage, o.Duration.ToString(@"hh\:mm\:ss"), o.Ran ? $"[green]ran[/] ({Markup.Escape(o.Reason)})" : "[grey]up to date[/]");
+                table.AddRow(o.Task, o.Duration.ToString(@"hh\:mm\:ss"), o.Ran ? $"[green]ran[/] ({Markup.Escape(o.Reason)})" : "[grey]up to date[/]");
             AnsiConsole.Write(table);
             return 0;
         }));
@@ -38,10 +38,10 @@ internal static class StudyCommand
         var status = new Command("status", "Exit 0 when a stage is up to date (printing why), 1 when it must run.") { profile, stage, root, set };
         status.SetAction(parse => Guarded(() =>
         {
-            var (plan, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
+            var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
             var target = Target(plan, parse.GetValue(stage)!);
-            var stale = plan.UpTo(target).Select(s => (s.Name, Why: plan.WhyStale(s, context.StageDir(s.Name)))).FirstOrDefault(s => s.Why is not null);
-            Console.WriteLine(stale.Why is null ? "up to date" : $"{stale.Name}: {stale.Why}");
+            var stale = plan.Select(target).Select(t => (t.Id, Why: plan.WhyStale(t))).FirstOrDefault(s => s.Why is not null);
+            Console.WriteLine(stale.Why is null ? "up to date" : $"{stale.Id}: {stale.Why}");
             return stale.Why is null ? 0 : 1;
         }));
 
@@ -51,7 +51,7 @@ internal static class StudyCommand
         {
             // A restyled figure is new code, and `study run` reruns every stage for new code: this draws with the new
             // style from the outputs already there, into a folder of its own, so the stages' folders stay as they were.
-            var (_, context) = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
+            var context = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!).Context;
             var dir = parse.GetValue(output) is { Length: > 0 } given ? Path.GetFullPath(given) : Path.Combine(context.ArtifactsDir, "figures-preview");
             Directory.CreateDirectory(dir);
             PlotStage.Draw(context, dir);
@@ -65,11 +65,11 @@ internal static class StudyCommand
 
     private static string Target(StudyPlan plan, string stage) => stage.Length == 0 ? plan.Order[^1].Name : plan[stage.ToLowerInvariant()].Name;
 
-    private static (StudyPlan, StudyContext) Load(string repo, string profileName, string[] overrides)
+    private static StudyPlan Load(string repo, string profileName, string[] overrides)
     {
         var root = repo.Length > 0 ? repo : FindRepoRoot();
         var profile = Repro.Experiments.Profile.Find(root, profileName, overrides.Select(ProfileOverride.Parse).ToList());
-        return (Study.Plan(profile, root), new StudyContext(profile, root, new ConsoleProgress()));
+        return Study.Plan(new StudyContext(profile, root, new ConsoleProgress()));
     }
 
     internal static string FindRepoRoot()

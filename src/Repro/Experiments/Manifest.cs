@@ -1,32 +1,40 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Repro.Torch.IO;
 
 namespace Repro.Experiments;
 
 /// <summary>
-/// The record a finished stage leaves in its folder: its fingerprint — a hash of the code version, the settings it
-/// reads and the fingerprints of the stages it reads from — and when it finished. A stage whose folder holds a manifest with the
-/// fingerprint it would have now is up to date; a changed setting changes the fingerprint of exactly the stages
-/// that read it and of every stage downstream of those.
+/// The record a finished task leaves in its folder (DVC's lock file, per task): its fingerprint, and what went into
+/// it — the code version, the settings it read, the content hash of every external file it read, and the content
+/// hash of the outputs of every task it read from — then the content hash of what it wrote itself. A task whose
+/// folder holds a manifest with the fingerprint it would have now is up to date. Since fingerprints are built from
+/// what upstream tasks actually wrote (not from their fingerprints), a forced or resumed upstream run that writes
+/// other bytes makes its readers stale, and one that writes the same bytes does not. Paths appear nowhere in it:
+/// a task folder can move to another machine with its manifest.
 /// </summary>
-public sealed record Manifest(string Stage, string Fingerprint, string Code, string SettingsJson, IReadOnlyDictionary<string, string> Inputs,
+public sealed record Manifest(
+    string Task,
+    string Fingerprint,
+    string Code,
+    string SettingsJson,
+    IReadOnlyDictionary<string, string> Inputs,
+    IReadOnlyDictionary<string, string> External,
+    string Outputs,
     DateTimeOffset Finished)
 {
-    private const string FileName = "manifest.json";
+    public const string FileName = "manifest.json";
 
-    public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    public static string Hash(string text) => ContentHash.OfText(text)[..16];
 
-    public static Manifest? Read(string stageDir)
+    public static Manifest? Read(string taskDir)
     {
-        var path = Path.Combine(stageDir, FileName);
+        var path = Path.Combine(taskDir, FileName);
         if (!File.Exists(path)) return null;
         try { return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path)); }
-        catch (JsonException) { return null; } // an unreadable manifest means "not finished"
+        catch (JsonException) { return null; } // an unreadable manifest (or one of an older format) means "not finished"
     }
 
-    /// <summary>Written last, atomically: a stage folder without a manifest holds an unfinished run.</summary>
-    public void Write(string stageDir) =>
-        AtomicFile.WriteAllText(Path.Combine(stageDir, FileName), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+    /// <summary>Written last, atomically: a task folder without a manifest holds an unfinished run.</summary>
+    public void Write(string taskDir) =>
+        AtomicFile.WriteAllText(Path.Combine(taskDir, FileName), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
 }

@@ -7,7 +7,7 @@ public static class Study
 {
     public static IReadOnlyList<Stage> Stages(string repoRoot) =>
     [
-        new DataStage(repoRoot),
+        new DataStage(),
         new PretrainStage(),
         new TrainStage(),
         new EvaluateStage(),
@@ -16,5 +16,5 @@ public static class Study
         new ReportStage(repoRoot),
     ];
 
-    public static StudyPlan Plan(Profile profile, string repoRoot) => new(Stages(repoRoot), profile, CodeVersion.Current);
+    public static StudyPlan Plan(StudyContext context) => new(Stages(context.RepoRoot), context, CodeVersion.Current);
 }

@@ -12,18 +12,28 @@ public interface IStudyProgress
 }
 
 /// <summary>What a stage sees: the profile, where artifacts go, the device, and a progress sink.</summary>
-public sealed class StudyContext(Profile profile, string repoRoot, IStudyProgress progress)
+public sealed class StudyContext(Profile profile, string repoRoot, IStudyProgress progress, string? artifactsRoot = null)
 {
     public Profile Profile { get; } = profile;
     public string RepoRoot { get; } = repoRoot;
     public IStudyProgress Progress { get; } = progress;
 
-    /// <summary>artifacts/PROFILE under the repository root (or REPRO_ARTIFACTS when set).</summary>
-    public string ArtifactsDir { get; } = Path.Combine(
-        Environment.GetEnvironmentVariable("REPRO_ARTIFACTS") is { Length: > 0 } root ? root : Path.Combine(repoRoot, "artifacts"),
-        profile.Name);
+    /// <summary>The artifacts root: the one given, else REPRO_ARTIFACTS when set, else artifacts/ under the repository root.</summary>
+    public string ArtifactsRoot { get; } = artifactsRoot
+        ?? (Environment.GetEnvironmentVariable("REPRO_ARTIFACTS") is { Length: > 0 } root ? root : Path.Combine(repoRoot, "artifacts"));
+
+    /// <summary>artifacts/PROFILE under the artifacts root.</summary>
+    public string ArtifactsDir => Path.Combine(ArtifactsRoot, Profile.Name);
 
     public string StageDir(string stage) => Path.Combine(ArtifactsDir, stage);
+
+    /// <summary>A task's folder: its id ("stage/item") as a path under artifacts/PROFILE.</summary>
+    public string TaskDir(string taskId) => Path.Combine(ArtifactsDir, taskId.Replace('/', Path.DirectorySeparatorChar));
+
+    private InputHashCache? inputHashes;
+
+    /// <summary>Content hashes of external inputs, shared by every profile under the artifacts root.</summary>
+    public InputHashCache InputHashes => inputHashes ??= new InputHashCache(Path.Combine(ArtifactsRoot, "input-hashes.json"));
 
     /// <summary>A path from the profile, relative to the repository root unless absolute; ${VAR} expanded.</summary>
     public string ResolvePath(string value, string setting)

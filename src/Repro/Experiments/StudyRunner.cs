@@ -2,49 +2,54 @@ using System.Diagnostics;
 
 namespace Repro.Experiments;
 
-/// <summary>How one stage went in a run of the study.</summary>
-public sealed record StageOutcome(string Stage, bool Ran, TimeSpan Duration, string Reason);
+/// <summary>How one task went in a run of the study.</summary>
+public sealed record TaskOutcome(string Task, bool Ran, TimeSpan Duration, string Reason);
 
 /// <summary>
-/// Runs stages in dependency order, skipping the up-to-date ones (reason given), and writes each stage's manifest
-/// only after its work finished, so an interrupted stage reruns (and resumes from its own checkpoints).
+/// Runs tasks in dependency order, skipping the up-to-date ones (reason given). Each task's manifest is written only
+/// after its work finished, with the content hash of what it wrote, so an interrupted task reruns (and resumes from
+/// its own checkpoints) and its readers see whether its outputs really changed.
 /// </summary>
 public static class StudyRunner
 {
-    public static IReadOnlyList<StageOutcome> Run(StudyPlan plan, StudyContext context, string target, bool force = false)
+    /// <summary>Brings a stage's tasks (or one task, by id) and what they need up to date; --force reruns the target's tasks.</summary>
+    public static IReadOnlyList<TaskOutcome> Run(StudyPlan plan, string target, bool force = false)
     {
-        var outcomes = new List<StageOutcome>();
-        foreach (var stage in plan.UpTo(target))
+        var targets = plan.Select(target).Select(t => t.Id).ToHashSet();
+        var outcomes = new List<TaskOutcome>();
+        foreach (var task in plan.UpTo(target))
         {
-            var dir = context.StageDir(stage.Name);
-            var why = force && stage.Name == target ? "forced" : plan.WhyStale(stage, dir);
+            var forced = force && targets.Contains(task.Id);
+            var why = forced ? "forced" : plan.WhyStale(task);
             if (why is null)
             {
-                outcomes.Add(new StageOutcome(stage.Name, false, TimeSpan.Zero, "up to date"));
-                context.Progress.Log($"{stage.Name}: up to date");
+                outcomes.Add(new TaskOutcome(task.Id, false, TimeSpan.Zero, "up to date"));
+                plan.Context.Progress.Log($"{task.Id}: up to date");
                 continue;
             }
-            context.Progress.Log($"{stage.Name}: running ({why})");
-            if (why == "forced" && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-            PrepareFolder(dir, plan.Fingerprints[stage.Name]);
             var watch = Stopwatch.StartNew();
-            stage.Run(context);
-            new Manifest(stage.Name, plan.Fingerprints[stage.Name], plan.Code, plan.Settings[stage.Name], plan.Inputs[stage.Name], DateTimeOffset.UtcNow).Write(dir);
-            outcomes.Add(new StageOutcome(stage.Name, true, watch.Elapsed, why));
+            RunOne(plan, task, why, clear: forced);
+            outcomes.Add(new TaskOutcome(task.Id, true, watch.Elapsed, why));
         }
+        plan.Context.InputHashes.Save();
         return outcomes;
     }
 
-    /// <summary>
-    /// Keeps what an interrupted run of the same fingerprint left (checkpoints to resume from); clears what a run
-    /// with other settings left, so nothing stale is resumed or reported.
-    /// </summary>
-    private static void PrepareFolder(string dir, string fingerprint)
+    /// <summary>Runs one task whose needed tasks are up to date, then writes its manifest.</summary>
+    public static void RunOne(StudyPlan plan, StudyTask task, string why, bool clear)
     {
-        var marker = Path.Combine(dir, "started.txt");
-        if (Directory.Exists(dir) && (!File.Exists(marker) || File.ReadAllText(marker).Trim() != fingerprint))
-            Directory.Delete(dir, recursive: true);
-        Directory.CreateDirectory(dir);
-        Repro.Torch.IO.AtomicFile.WriteAllText(marker, fingerprint);
+        var context = plan.Context;
+        var dir = plan.Dir(task);
+        var nested = plan.NestedIn(task);
+        context.Progress.Log($"{task.Id}: running ({why})");
+        if (clear) TaskFolder.Clear(dir, nested);
+        var key = plan.Key(task);
+        var inputs = plan.InputHashes(task);
+        var fingerprint = StudyPlan.Fingerprint(task, key, inputs);
+        TaskFolder.Prepare(dir, fingerprint, nested);
+        task.Run(context);
+        var outputs = ContentHash.OfFolder(dir, nested);
+        new Manifest(task.Id, fingerprint, key.Code, key.SettingsJson, inputs, key.External, outputs, DateTimeOffset.UtcNow).Write(dir);
+        plan.Invalidate();
     }
 }

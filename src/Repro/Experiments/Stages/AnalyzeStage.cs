@@ -36,7 +36,9 @@ public sealed class AnalyzeStage : Stage
     public override string Name => "analyze";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
 
-    public override object Settings(Profile profile) => profile.Analysis;
+    public override object Settings(Profile profile) => new { profile.Analysis, profile.Model.Width, profile.Seeds };
+
+    public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) => StudyNetworks.DetectorInputs(context, withBackbone: false);
 
     private static readonly (string A, string B)[] Pairs =
         [(StudyModels.UReal, StudyModels.USynthetic), (StudyModels.UReal, StudyModels.FSynthetic), (StudyModels.USynthetic, StudyModels.FSynthetic)];

@@ -10,7 +10,7 @@ namespace Repro.Experiments.Stages;
 /// The datasets of the study: generated two-domain street scenes (and the pre-training set), or BDD100K and
 /// GTAV/VIPER from disk; read through the same readers, label map and filters either way, then split 60/20/20.
 /// </summary>
-public sealed class DataStage(string repoRoot) : Stage
+public sealed class DataStage : Stage
 {
     public const string Real = "real";
     public const string Synthetic = "synthetic";
@@ -18,12 +18,27 @@ public sealed class DataStage(string repoRoot) : Stage
     public override string Name => "data";
     public override IReadOnlyList<string> DependsOn => [];
 
+    // Paths are not settings: the label map and the datasets on disk are external inputs, fingerprinted by content.
     public override object Settings(Profile profile) => new
     {
-        profile.Data,
-        // The label map is a file the user may edit: its content, not its name, is the setting.
-        LabelMap = Path.Combine(repoRoot, profile.Data.LabelMap) is var path && File.Exists(path) ? Manifest.Hash(File.ReadAllText(path)) : profile.Data.LabelMap,
+        profile.Data.Source, profile.Data.Real, profile.Data.Synthetic, profile.Data.PretrainSet, profile.Data.SplitSeed,
     };
+
+    /// <summary>
+    /// The label map, and for data on disk BDD100K's label file and VIPER's box files. The images themselves are not
+    /// hashed (a hundred thousand files on every status check): a dataset's images are taken to be immutable.
+    /// </summary>
+    public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context)
+    {
+        var data = context.Profile.Data;
+        var inputs = new List<ExternalInput> { new("data.labelMap", context.ResolvePath(data.LabelMap, "data.labelMap")) };
+        if (data.Source == "paths")
+        {
+            if (data.Bdd is { } bdd) inputs.Add(new("data.bdd.labels", context.ResolvePath(bdd.Labels, "data.bdd.labels")));
+            if (data.GtavRoot is { } gtav) inputs.Add(new("data.gtav", context.ResolvePath(gtav, "data.gtav"), "*.csv"));
+        }
+        return inputs;
+    }
 
     public override void Run(StudyContext context)
     {

@@ -22,7 +22,9 @@ public sealed class EvaluateStage : Stage
     public override string Name => "evaluate";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
 
-    public override object Settings(Profile profile) => profile.Evaluation;
+    public override object Settings(Profile profile) => new { profile.Evaluation, profile.Model.Width, profile.Model.InputSize, profile.Seeds };
+
+    public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) => StudyNetworks.DetectorInputs(context, withBackbone: false);
 
     public override void Run(StudyContext context)
     {

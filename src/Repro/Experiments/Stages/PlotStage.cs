@@ -14,7 +14,7 @@ public sealed class PlotStage : Stage
     public override string Name => "plot";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze"];
 
-    public override object Settings(Profile profile) => new { profile.Analysis.Sizes };
+    public override object Settings(Profile profile) => new { profile.Analysis.Sizes, profile.Seeds };
 
     private static readonly int FirstHeadLayer = LayerRange.Head.First;
 

@@ -25,7 +25,15 @@ public sealed class PretrainStage : Stage
     public override string Name => StudyNetworks.PretrainStageName;
     public override IReadOnlyList<string> DependsOn => ["data"];
 
-    public override object Settings(Profile profile) => new { profile.Pretrain, profile.Model.Width, profile.Model.ClassifierCfg, profile.Model.BackboneWeights };
+    public override object Settings(Profile profile) => new
+    {
+        profile.Pretrain, profile.Model.Width, profile.Data.PretrainSet, GivenBackbone = profile.Model.BackboneWeights is not null,
+    };
+
+    public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) =>
+        context.Profile.Model.BackboneWeights is { } given
+            ? [new("model.backboneWeights", context.ResolvePath(given, "model.backboneWeights"))]
+            : [new("model.classifierCfg", context.ResolvePath(context.Profile.Model.ClassifierCfg, "model.classifierCfg"))];
 
     public override void Run(StudyContext context)
     {

@@ -23,8 +23,17 @@ public sealed class ReportStage(string repoRoot) : Stage
     public override string Name => "report";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze", "plot"];
 
-    // The claims file is a setting: a changed threshold re-judges the run.
-    public override object Settings(Profile profile) => new { Claims = Manifest.Hash(File.ReadAllText(ClaimsPath(repoRoot))) };
+    // The report prints the whole profile (paths as written, with their ${VARS}) and what was overridden.
+    public override object Settings(Profile profile) => new { Profile = profile, Overrides = profile.Overrides.Select(o => o.ToString()) };
+
+    // The claims file: a changed threshold re-judges the run; the paper profile: the departures from it are listed.
+    public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) =>
+    [
+        new("claims", ClaimsPath(repoRoot)),
+        .. File.Exists(PaperProfilePath(repoRoot)) ? [new ExternalInput("paper profile", PaperProfilePath(repoRoot))] : Array.Empty<ExternalInput>(),
+    ];
+
+    private static string PaperProfilePath(string repoRoot) => Path.Combine(repoRoot, "experiments", "profiles", "paper.json");
 
     public static string ClaimsPath(string repoRoot) => Path.Combine(repoRoot, "expected-results", "paper-claims.json");
 

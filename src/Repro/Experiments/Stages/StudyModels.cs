@@ -46,6 +46,15 @@ public static class StudyNetworks
         return network;
     }
 
+    /// <summary>The files a detector is built from: the cfg, and darknet53.conv.74 when the profile gives one.</summary>
+    public static IReadOnlyList<ExternalInput> DetectorInputs(StudyContext context, bool withBackbone) =>
+    [
+        new("model.cfg", context.ResolvePath(context.Profile.Model.Cfg, "model.cfg")),
+        .. withBackbone && context.Profile.Model.BackboneWeights is { } given
+            ? [new ExternalInput("model.backboneWeights", context.ResolvePath(given, "model.backboneWeights"))]
+            : Array.Empty<ExternalInput>(),
+    ];
+
     /// <summary>darknet53.conv.74 from the profile (paper), or the one the pretrain stage wrote.</summary>
     public static string BackboneWeights(StudyContext context) =>
         context.Profile.Model.BackboneWeights is { } given

@@ -13,7 +13,13 @@ public sealed class TrainStage : Stage
     public override string Name => "train";
     public override IReadOnlyList<string> DependsOn => ["data", StudyNetworks.PretrainStageName];
 
-    public override object Settings(Profile profile) => new { profile.Model, profile.Training, profile.Seeds };
+    public override object Settings(Profile profile) => new
+    {
+        profile.Model.Width, profile.Model.InputSize, profile.Model.Anchors, profile.Training, profile.Seeds,
+        GivenBackbone = profile.Model.BackboneWeights is not null,
+    };
+
+    public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) => StudyNetworks.DetectorInputs(context, withBackbone: true);
 
     public override void Run(StudyContext context)
     {
