@@ -4,23 +4,40 @@ using Repro.Torch;
 namespace Repro.Experiments;
 
 /// <summary>
-/// The identity of the code that computes a study: the domain library, the binding, the native shim and the
-/// libtorch version it reports. It is part of every stage's fingerprint, so a stage run by other code is stale and a
-/// table never mixes the outputs of two builds. (.NET builds are deterministic: rebuilding unchanged sources gives
-/// the same bytes, and comment-only edits change nothing.) The BLAS libtorch loads is not part of it.
+/// The identity of the code that computes a task: its stage's <see cref="StageCode.Version"/> and the engine every
+/// stage runs on — the binding (Repro.Torch), the native shim and the libtorch version it reports. A task run by other
+/// code is stale, so a table never mixes the outputs of two versions of what computed it; an edit elsewhere in
+/// Repro.dll (report code, say) leaves training alone. (.NET builds are deterministic: rebuilding unchanged binding
+/// sources gives the same bytes.) The BLAS libtorch loads and the CPU are not part of it: a task's outputs move
+/// between machines, and a forced rerun that writes other bytes makes its readers stale through its outputs' hash.
 /// </summary>
 public static class CodeVersion
 {
-    private static readonly Lazy<string> current = new(Compute);
+    private static readonly Lazy<string> engine = new(ComputeEngine);
 
-    public static string Current => current.Value;
+    /// <summary>A hash of the binding, the shim and the libtorch version.</summary>
+    public static string Engine => engine.Value;
 
-    private static string Compute()
+    /// <summary>What a task of the stage records as its code: "STAGE-VERSION+engine-HASH".</summary>
+    public static string Of(StageCode code, string engineVersion) => $"{code.Version}+engine-{engineVersion}";
+
+    /// <summary>Why two recorded code versions differ, in words: the stage's code or the engine.</summary>
+    public static string Difference(string recorded, string now)
+    {
+        var (oldStage, oldEngine) = Split(recorded);
+        var (newStage, newEngine) = Split(now);
+        if (oldStage != newStage) return $"the stage's code changed (version {oldStage} → {newStage})";
+        return oldEngine != newEngine ? "the engine changed (Repro.Torch, its shim or libtorch)" : "the code changed";
+    }
+
+    private static (string Stage, string Engine) Split(string code) =>
+        code.IndexOf("+engine-", StringComparison.Ordinal) is var i and >= 0 ? (code[..i], code[(i + 8)..]) : (code, "");
+
+    private static string ComputeEngine()
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         string[] files =
         [
-            typeof(CodeVersion).Assembly.Location,
             typeof(Tensor).Assembly.Location,
             Path.Combine(AppContext.BaseDirectory, "librepro_torch.so"),
         ];

@@ -30,8 +30,13 @@ public sealed record Manifest(
     {
         var path = Path.Combine(taskDir, FileName);
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path)); }
-        catch (JsonException) { return null; } // an unreadable manifest (or one of an older format) means "not finished"
+        try
+        {
+            // An unreadable manifest, or one of the format before outputs were hashed, means "not finished".
+            var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path));
+            return manifest is { Outputs: not null, External: not null, Inputs: not null } ? manifest : null;
+        }
+        catch (JsonException) { return null; }
     }
 
     /// <summary>Written last, atomically: a task folder without a manifest holds an unfinished run.</summary>

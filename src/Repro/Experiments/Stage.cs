@@ -14,6 +14,9 @@ public abstract class Stage
 
     public abstract IReadOnlyList<string> DependsOn { get; }
 
+    /// <summary>The version of the code the stage runs and the source files it covers (<see cref="StageCode"/>).</summary>
+    public abstract StageCode Code { get; }
+
     /// <summary>The settings this stage reads (serialised to JSON for the fingerprint); paths to files are not
     /// settings: the files are <see cref="ExternalInputs"/>, fingerprinted by content.</summary>
     public abstract object Settings(Profile profile);

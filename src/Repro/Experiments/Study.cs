@@ -16,5 +16,5 @@ public static class Study
         new ReportStage(repoRoot),
     ];
 
-    public static StudyPlan Plan(StudyContext context) => new(Stages(context.RepoRoot), context, CodeVersion.Current);
+    public static StudyPlan Plan(StudyContext context) => new(Stages(context.RepoRoot), context, CodeVersion.Engine);
 }

@@ -3,7 +3,7 @@ namespace Repro.Experiments;
 /// <summary>
 /// The study as a graph of tasks for one profile: the stages in dependency order, their tasks in an order where
 /// every task comes after the tasks it needs, and whether each task is up to date. A task's fingerprint is a hash of
-/// its id, the code version, its settings, the content of the external files it reads and the content hashes of the
+/// its id, the version of the code it runs (its stage's and the engine's, <see cref="CodeVersion"/>), its settings, the content of the external files it reads and the content hashes of the
 /// outputs its needed tasks recorded (<see cref="Manifest"/>); it is therefore known once those tasks have run.
 /// </summary>
 public sealed class StudyPlan
@@ -13,11 +13,11 @@ public sealed class StudyPlan
     private readonly Dictionary<string, TaskKey> keys = new();
     private readonly Dictionary<string, string?> staleness = new();
 
-    public StudyPlan(IEnumerable<Stage> stages, StudyContext context, string codeVersion)
+    public StudyPlan(IEnumerable<Stage> stages, StudyContext context, string engineVersion)
     {
         this.stages = stages.ToDictionary(s => s.Name);
         Context = context;
-        Code = codeVersion;
+        Engine = engineVersion;
         Order = TopologicalOrder(this.stages.Values.ToList(), s => s.Name, s => s.DependsOn, "stage");
         var all = Order.SelectMany(s => s.Tasks(context)).ToList();
         tasks = new Dictionary<string, StudyTask>();
@@ -33,8 +33,8 @@ public sealed class StudyPlan
 
     public Profile Profile => Context.Profile;
 
-    /// <summary>The code version every fingerprint includes.</summary>
-    public string Code { get; }
+    /// <summary>The engine's version (<see cref="CodeVersion.Engine"/>), part of every task's code version.</summary>
+    public string Engine { get; }
 
     public IReadOnlyList<Stage> Order { get; }
 
@@ -80,7 +80,7 @@ public sealed class StudyPlan
     {
         if (keys.TryGetValue(task.Id, out var key)) return key;
         var external = task.ExternalInputs.ToDictionary(i => i.Setting, i => i.Hash(Context.InputHashes));
-        return keys[task.Id] = new TaskKey(Code, task.SettingsJson, external);
+        return keys[task.Id] = new TaskKey(CodeVersion.Of(this[task.Stage].Code, Engine), task.SettingsJson, external);
     }
 
     /// <summary>The output hashes the needed tasks recorded; an error names a needed task that has not finished.</summary>
@@ -116,7 +116,7 @@ public sealed class StudyPlan
             var inputs = InputHashes(task);
             if (manifest.Fingerprint == Fingerprint(task, key, inputs)) return null;
             var reasons = new List<string>();
-            if (manifest.Code != key.Code) reasons.Add("the code changed (a new build of Repro, its shim or libtorch)");
+            if (manifest.Code != key.Code) reasons.Add(CodeVersion.Difference(manifest.Code, key.Code));
             if (manifest.SettingsJson != key.SettingsJson) reasons.Add("settings changed");
             var external = Changed(key.External, manifest.External).ToList();
             if (external.Count > 0) reasons.Add($"external input changed: {string.Join(", ", external)}");

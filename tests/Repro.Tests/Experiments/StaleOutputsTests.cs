@@ -13,12 +13,14 @@ public class StaleOutputsTests
     private string root = "";
     private readonly Dictionary<string, int> runs = new();
     private byte rounding = 1;
+    private readonly Dictionary<string, string> versions = new();
 
     [SetUp]
     public void CreateArtifacts()
     {
         root = Path.Combine(Path.GetTempPath(), $"repro-stale-{Guid.NewGuid():N}");
         runs.Clear(); // one fixture instance serves every test
+        versions.Clear();
         rounding = 1;
     }
 
@@ -33,6 +35,7 @@ public class StaleOutputsTests
     {
         public override string Name => name;
         public override IReadOnlyList<string> DependsOn => dependsOn;
+        public override StageCode Code => new(test.versions.GetValueOrDefault(name, $"{name}.1"), []);
         public override object Settings(Profile profile) => new { profile.Seeds };
 
         public override void Run(StudyContext context)
@@ -99,5 +102,13 @@ public class StaleOutputsTests
         File.Delete(Path.Combine(root, "ci", "train", Manifest.FileName));
         Assert.That(Plan().WhyStale(Plan().Task("evaluate")), Is.EqualTo("needs train: not run yet"));
         Assert.That(Ran("evaluate"), Is.EqualTo(new[] { "train: not run yet", "evaluate: not run yet" }));
+    }
+
+    [Test]
+    public void ANewVersionOfOneStagesCodeRerunsThatStageAndNamesIt()
+    {
+        Ran("report");
+        versions["evaluate"] = "evaluate.2"; // evaluation code edited: training is not touched, and the report only if the tables change
+        Assert.That(Ran("report"), Is.EqualTo(new[] { "evaluate: the stage's code changed (version evaluate.1 → evaluate.2)" }));
     }
 }

@@ -35,6 +35,7 @@ public sealed class AnalyzeStage : Stage
 
     public override string Name => "analyze";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
+    public override StageCode Code => new("analyze.1", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Similarity", "Statistics", "Reporting/Tables", "Experiments/Stages/AnalyzeStage.cs"]);
 
     public override object Settings(Profile profile) => new { profile.Analysis, profile.Model.Width, profile.Seeds };
 

@@ -17,6 +17,7 @@ public sealed class DataStage : Stage
 
     public override string Name => "data";
     public override IReadOnlyList<string> DependsOn => [];
+    public override StageCode Code => new("data.1", ["Data", "Experiments/Stages/DataStage.cs", "Experiments/Stages/DatasetIndex.cs"]);
 
     // Paths are not settings: the label map and the datasets on disk are external inputs, fingerprinted by content.
     public override object Settings(Profile profile) => new

@@ -21,6 +21,7 @@ public sealed class EvaluateStage : Stage
 
     public override string Name => "evaluate";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
+    public override StageCode Code => new("evaluate.1", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Evaluation", "Reporting/Tables", "Experiments/Stages/EvaluateStage.cs"]);
 
     public override object Settings(Profile profile) => new { profile.Evaluation, profile.Model.Width, profile.Model.InputSize, profile.Seeds };
 

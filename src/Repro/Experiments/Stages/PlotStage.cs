@@ -13,6 +13,7 @@ public sealed class PlotStage : Stage
 {
     public override string Name => "plot";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze"];
+    public override StageCode Code => new("plot.1", ["Reporting/Plots", "Reporting/Tables", "Experiments/Claims", "Experiments/Stages/PlotStage.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
 
     public override object Settings(Profile profile) => new { profile.Analysis.Sizes, profile.Seeds };
 

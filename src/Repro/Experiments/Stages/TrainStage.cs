@@ -12,6 +12,7 @@ public sealed class TrainStage : Stage
 {
     public override string Name => "train";
     public override IReadOnlyList<string> DependsOn => ["data", StudyNetworks.PretrainStageName];
+    public override StageCode Code => new("train.1", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Training", "Experiments/Stages/TrainStage.cs"]);
 
     public override object Settings(Profile profile) => new
     {
