@@ -8,8 +8,9 @@ namespace Repro.Cli.Commands;
 
 /// <summary>
 /// <c>repro study run|status --profile P --stage S [--force] [--set SETTING=VALUE …]</c>: runs a stage of the study and
-/// whatever it needs that is not up to date, or says whether it is up to date (exit 0) or why not (exit 1). --set
-/// replaces a profile setting for this run (the stages that read it rerun; the report lists it).
+/// whatever it needs that is not up to date, or says whether it is up to date (exit 0) or why not (exit 1).
+/// <c>repro study run --task ID</c> runs one task only; <c>repro study tasks</c> lists them. --set replaces a profile
+/// setting for this run (the tasks that read it rerun; the report lists it).
 /// <c>repro study figures --profile P [--out DIR]</c> draws the figures from the outputs already there.
 /// </summary>
 internal static class StudyCommand
@@ -19,15 +20,19 @@ internal static class StudyCommand
         var profile = new Option<string>("--profile") { Description = "experiment profile: NAME (experiments/profiles/NAME.json) or a path to a .json file", DefaultValueFactory = _ => "smoke" };
         var set = new Option<string[]>("--set") { Description = "replace a profile setting for this run, e.g. --set training.lr=1e-5 (repeatable)", DefaultValueFactory = _ => [] };
         var stage = new Option<string>("--stage") { Description = "the stage to bring up to date (default: the last)", DefaultValueFactory = _ => "" };
-        var force = new Option<bool>("--force") { Description = "rerun the stage even when up to date" };
+        var force = new Option<bool>("--force") { Description = "rerun the stage's tasks (or the task) even when up to date" };
+        var task = new Option<string>("--task") { Description = "run only this task (an id from `repro study tasks`); refuses when a task it needs is not up to date", DefaultValueFactory = _ => "" };
         var root = new Option<string>("--repo") { Description = "repository root (default: found from the working directory)", DefaultValueFactory = _ => "" };
 
-        var run = new Command("run", "Bring a stage (and what it needs) up to date.") { profile, stage, force, root, set };
+        var run = new Command("run", "Bring a stage (and what it needs) up to date, or run one task.") { profile, stage, task, force, root, set };
         run.SetAction(parse => Guarded(() =>
         {
             var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
-            var target = Target(plan, parse.GetValue(stage)!);
-            var outcomes = StudyRunner.Run(plan, target, parse.GetValue(force));
+            if (parse.GetValue(task) is { Length: > 0 } && parse.GetValue(stage) is { Length: > 0 })
+                throw new ArgumentException("give --stage or --task, not both");
+            var outcomes = parse.GetValue(task) is { Length: > 0 } only
+                ? [StudyRunner.RunTask(plan, only, parse.GetValue(force))]
+                : StudyRunner.Run(plan, Target(plan, parse.GetValue(stage)!), parse.GetValue(force));
             var table = new Table().Border(TableBorder.Simple).AddColumn("Task").AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Status");
             foreach (var o in outcomes)
                 table.AddRow(o.Task, o.Duration.ToString(@"hh\:mm\:ss"), o.Ran ? $"[green]ran[/] ({Markup.Escape(o.Reason)})" : "[grey]up to date[/]");
@@ -49,8 +54,8 @@ internal static class StudyCommand
         var figures = new Command("figures", "Draw every figure from the run's finished outputs into a folder, checking and changing no stage.") { profile, root, set, output };
         figures.SetAction(parse => Guarded(() =>
         {
-            // A restyled figure is new code, and `study run` reruns every stage for new code: this draws with the new
-            // style from the outputs already there, into a folder of its own, so the stages' folders stay as they were.
+            // A restyled figure is new plot code, and `study run` reruns the plot task for it: this draws with the new
+            // style from the outputs already there, into a folder of its own, so the tasks' folders stay as they were.
             var context = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!).Context;
             var dir = parse.GetValue(output) is { Length: > 0 } given ? Path.GetFullPath(given) : Path.Combine(context.ArtifactsDir, "figures-preview");
             Directory.CreateDirectory(dir);
@@ -60,16 +65,27 @@ internal static class StudyCommand
             return 0;
         }));
 
-        return new Command("study", "Run the paper's study stage by stage (incremental, resumable).") { run, status, figures };
+        return new Command("study", "Run the paper's study stage by stage or task by task (incremental, resumable).")
+        {
+            run, status, StudyTasksCommand.Create(profile, stage, root, set), figures,
+        };
     }
 
-    private static string Target(StudyPlan plan, string stage) => stage.Length == 0 ? plan.Order[^1].Name : plan[stage.ToLowerInvariant()].Name;
+    internal static string Target(StudyPlan plan, string stage) => stage.Length == 0 ? plan.Order[^1].Name : plan[stage.ToLowerInvariant()].Name;
 
-    private static StudyPlan Load(string repo, string profileName, string[] overrides)
+    /// <summary>The plan for the profile; quiet: no progress lines (the output is data, e.g. JSON for a CI matrix).</summary>
+    internal static StudyPlan Load(string repo, string profileName, string[] overrides, bool quiet = false)
     {
         var root = repo.Length > 0 ? repo : FindRepoRoot();
         var profile = Repro.Experiments.Profile.Find(root, profileName, overrides.Select(ProfileOverride.Parse).ToList());
-        return Study.Plan(new StudyContext(profile, root, new ConsoleProgress()));
+        return Study.Plan(new StudyContext(profile, root, quiet ? new QuietProgress() : new ConsoleProgress()));
+    }
+
+    private sealed class QuietProgress : IStudyProgress
+    {
+        public void Report(string task, long done, long total, string detail = "") { }
+
+        public void Log(string message) { }
     }
 
     internal static string FindRepoRoot()
@@ -80,7 +96,7 @@ internal static class StudyCommand
     }
 
     /// <summary>Bad input ends with one clear line and exit code 2, not a stack trace.</summary>
-    private static int Guarded(Func<int> action)
+    internal static int Guarded(Func<int> action)
     {
         try { return action(); }
         catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException

@@ -1,11 +1,9 @@
-using System.Text.Json;
-
 namespace Repro.Experiments;
 
 /// <summary>
-/// One step of the study (data, pretrain, train, …). It declares the stages it reads from, the part of the profile
-/// it reads and the files from outside the artifacts it reads; its work is one task or several
-/// (<see cref="Tasks"/>), each with its own fingerprint and manifest.
+/// One step of the study (data, pretrain, train, …): the stages it reads from, the version of the code it runs, and
+/// its work as tasks (<see cref="Tasks"/>), each with its own fingerprint and manifest — one task for the whole
+/// stage (<see cref="SingleTaskStage"/>), or one per (model, seed).
 /// </summary>
 public abstract class Stage
 {
@@ -17,6 +15,13 @@ public abstract class Stage
     /// <summary>The version of the code the stage runs and the source files it covers (<see cref="StageCode"/>).</summary>
     public abstract StageCode Code { get; }
 
+    /// <summary>The stage's work for the context's profile, as tasks.</summary>
+    public abstract IReadOnlyList<StudyTask> Tasks(StudyContext context);
+}
+
+/// <summary>A stage whose work is one task, named after the stage, that needs the stages it depends on.</summary>
+public abstract class SingleTaskStage : Stage
+{
     /// <summary>The settings this stage reads (serialised to JSON for the fingerprint); paths to files are not
     /// settings: the files are <see cref="ExternalInputs"/>, fingerprinted by content.</summary>
     public abstract object Settings(Profile profile);
@@ -24,11 +29,17 @@ public abstract class Stage
     /// <summary>The files outside the artifacts this stage reads (resolved from the profile).</summary>
     public virtual IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) => [];
 
-    /// <summary>The stage's work as tasks; by default one, the whole stage.</summary>
-    public virtual IReadOnlyList<StudyTask> Tasks(StudyContext context) => [new WholeStageTask(this, context)];
+    /// <summary>The tasks it reads from: by default the stages it depends on (their tasks of the same name).</summary>
+    public virtual IReadOnlyList<string> Needs(Profile profile) => DependsOn;
+
+    /// <summary>Whether the stage computes on the profile's device (else on the CPU).</summary>
+    public virtual bool UsesDevice => false;
 
     /// <summary>Does the work, writing into <c>context.StageDir(Name)</c>; the runner writes the manifest after.</summary>
     public abstract void Run(StudyContext context);
 
-    internal string SettingsJson(Profile profile) => JsonSerializer.Serialize(Settings(profile));
+    public override IReadOnlyList<StudyTask> Tasks(StudyContext context) =>
+    [
+        new StageTask(Name, Name, Needs(context.Profile), Settings(context.Profile), () => ExternalInputs(context), UsesDevice ? context.DeviceKind : "cpu", Run),
+    ];
 }

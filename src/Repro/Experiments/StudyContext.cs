@@ -42,6 +42,9 @@ public sealed class StudyContext(Profile profile, string repoRoot, IStudyProgres
         return Path.IsPathRooted(expanded) ? expanded : Path.Combine(RepoRoot, expanded);
     }
 
+    /// <summary>The kind of device the profile computes on: "cpu" or "cuda" (what a task that uses it asks a runner for).</summary>
+    public string DeviceKind => Torch.Device.Parse(Profile.Device).Type == DeviceType.CUDA ? "cuda" : "cpu";
+
     public Device Device
     {
         get

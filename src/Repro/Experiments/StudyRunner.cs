@@ -35,6 +35,29 @@ public static class StudyRunner
         return outcomes;
     }
 
+    /// <summary>
+    /// Runs one task (<c>repro study run --task ID</c>) unless it is up to date (or when forced). It runs nothing
+    /// else: when a task it needs is missing or stale it refuses, naming each with the reason.
+    /// </summary>
+    public static TaskOutcome RunTask(StudyPlan plan, string id, bool force = false)
+    {
+        var task = plan.Task(id);
+        var missing = task.Needs.Select(n => (Need: n, Why: plan.WhyStale(plan.Task(n)))).Where(n => n.Why is not null).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"task '{id}' cannot run: {string.Join("; ", missing.Select(m => $"{m.Need} is not up to date ({m.Why})"))}. " +
+                                                "Run those first (repro study run --task …), or unpack them from the machine that ran them.");
+        var why = force ? "forced" : plan.WhyStale(task);
+        if (why is null)
+        {
+            plan.Context.Progress.Log($"{id}: up to date");
+            return new TaskOutcome(id, false, TimeSpan.Zero, "up to date");
+        }
+        var watch = Stopwatch.StartNew();
+        RunOne(plan, task, why, clear: force);
+        plan.Context.InputHashes.Save();
+        return new TaskOutcome(id, true, watch.Elapsed, why);
+    }
+
     /// <summary>Runs one task whose needed tasks are up to date, then writes its manifest.</summary>
     public static void RunOne(StudyPlan plan, StudyTask task, string why, bool clear)
     {

@@ -22,7 +22,10 @@ public abstract class StudyTask
     public abstract object Settings { get; }
 
     /// <summary>The files from outside the artifacts it reads, fingerprinted by content.</summary>
-    public virtual IReadOnlyList<ExternalInput> ExternalInputs => [];
+    public abstract IReadOnlyList<ExternalInput> ExternalInputs { get; }
+
+    /// <summary>The kind of device it computes on: "cpu", or the profile's accelerator ("cuda").</summary>
+    public abstract string Device { get; }
 
     /// <summary>Does the work, writing into its folder (<see cref="StudyContext.TaskDir"/>); the runner writes the manifest after.</summary>
     public abstract void Run(StudyContext context);
@@ -32,13 +35,18 @@ public abstract class StudyTask
     public override string ToString() => Id;
 }
 
-/// <summary>A stage whose work is one task: its id is the stage's name, and it needs the stages it depends on.</summary>
-internal sealed class WholeStageTask(Stage stage, StudyContext context) : StudyTask
+/// <summary>
+/// A task given by its parts: the stages build theirs from what they read. The external inputs are resolved only
+/// when asked for (the fingerprint), so listing a study's tasks needs no dataset on disk.
+/// </summary>
+public sealed class StageTask(string stage, string id, IReadOnlyList<string> needs, object settings, Func<IReadOnlyList<ExternalInput>> externalInputs,
+    string device, Action<StudyContext> run) : StudyTask
 {
-    public override string Id => stage.Name;
-    public override string Stage => stage.Name;
-    public override IReadOnlyList<string> Needs => stage.DependsOn;
-    public override object Settings => stage.Settings(context.Profile);
-    public override IReadOnlyList<ExternalInput> ExternalInputs => stage.ExternalInputs(context);
-    public override void Run(StudyContext context) => stage.Run(context);
+    public override string Id => id;
+    public override string Stage => stage;
+    public override IReadOnlyList<string> Needs => needs;
+    public override object Settings => settings;
+    public override IReadOnlyList<ExternalInput> ExternalInputs => externalInputs();
+    public override string Device => device;
+    public override void Run(StudyContext context) => run(context);
 }

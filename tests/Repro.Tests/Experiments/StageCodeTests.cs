@@ -8,10 +8,10 @@ namespace Repro.Tests.Experiments;
 /// <summary>
 /// Per-stage code versions stay honest. Each stage's version (<see cref="StageCode"/>) is part of its tasks'
 /// fingerprints; stage-code.verified.json records, for the versions as they are, a hash of every source file the
-/// stages cover. When a stage's sources change and its version does not, the first test fails naming the stage and
-/// the files: bump the version (its tasks rerun) or, for an edit that cannot change an output, keep it; either way
-/// record the new hashes by copying stage-code.received.json (written beside it, git-ignored) over the verified
-/// file. Comment-only and whitespace-only lines do not count.
+/// stages cover. When a stage's sources change and its version is the one recorded, the first test fails naming the
+/// stage and the files: bump the version (its tasks rerun) or, for an edit that cannot change an output, keep it;
+/// either way record the new hashes by copying stage-code.received.json (written beside it, git-ignored) over the
+/// verified file. Comment-only lines, blank lines and trailing whitespace do not count.
 /// </summary>
 public class StageCodeTests
 {
@@ -58,7 +58,8 @@ public class StageCodeTests
                 .Where(f => !now.Files.TryGetValue(f, out var a) || !verified.Files.TryGetValue(f, out var b) || a != b).Order(StringComparer.Ordinal).ToList();
             if (changed.Count > 0 && verified.Versions.GetValueOrDefault(stage.Name) == stage.Code.Version)
                 problems.Add($"stage '{stage.Name}': {string.Join(", ", changed)} changed, but its code version is still '{stage.Code.Version}' " +
-                             $"({stage.GetType().Name}.Code): bump it if the change can change what the stage computes (its tasks rerun)");
+                             $"({stage.GetType().Name}.Code): bump it if the change can change what the stage computes (its tasks rerun), " +
+                             $"or, if it cannot, record the new hashes: cp {ReceivedPath} {VerifiedPath}");
         }
         var same = now.Versions.SequenceEqual(verified.Versions) && now.Files.SequenceEqual(verified.Files);
         if (!same) File.WriteAllText(ReceivedPath, JsonSerializer.Serialize(now, Json));
@@ -87,8 +88,8 @@ public class StageCodeTests
     {
         var ci = Profile.Named(RepoPaths.Root, "ci");
         var plan = StudyPlanTests.Plan(ci);
-        var train = plan.Key(plan.Task("train"));
-        var evaluate = plan.Key(plan.Task("evaluate"));
+        var train = plan.Key(plan.Task("train/U-Real-seed0"));
+        var evaluate = plan.Key(plan.Task("evaluate/U-Real-seed0"));
         Assert.That(train.Code, Does.StartWith("train."));
         Assert.That(evaluate.Code, Does.StartWith("evaluate."));
         Assert.That(CodeVersion.Difference(train.Code, train.Code.Replace("train.", "train.9")), Does.Contain("stage's code changed"));

@@ -31,7 +31,7 @@ public class StaleOutputsTests
     }
 
     /// <summary>A stage that writes out.bin from the out.bin of the stages it reads (or from the rounding, for train).</summary>
-    private sealed class BytesStage(StaleOutputsTests test, string name, params string[] dependsOn) : Stage
+    private sealed class BytesStage(StaleOutputsTests test, string name, params string[] dependsOn) : SingleTaskStage
     {
         public override string Name => name;
         public override IReadOnlyList<string> DependsOn => dependsOn;

@@ -16,7 +16,7 @@ public class StudyPlanTests
     internal static string[] Touched(Profile before, Profile after)
     {
         var (a, b) = (Plan(before), Plan(after));
-        return a.Tasks.Select(t => t.Id).Where(id => a.Key(a.Task(id)) is var x && b.Key(b.Task(id)) is var y
+        return a.Tasks.Select(t => t.Id).Where(id => b.Tasks.Any(t => t.Id == id)).Where(id => a.Key(a.Task(id)) is var x && b.Key(b.Task(id)) is var y
             && (x.Code != y.Code || x.SettingsJson != y.SettingsJson || !x.External.OrderBy(e => e.Key).SequenceEqual(y.External.OrderBy(e => e.Key)))).ToArray();
     }
 
@@ -27,21 +27,47 @@ public class StudyPlanTests
     [Test]
     public void TheSameProfileChangesNothing() => Assert.That(Touched(Ci, Profile.Named(RepoPaths.Root, "ci")), Is.Empty);
 
-    [Test]
-    public void ALearningRateChangeTouchesOnlyTrainingAndTheReportThatPrintsIt() =>
-        Assert.That(Touched(Ci, Ci with { Training = Ci.Training with { LearningRate = 0.5e-3 } }), Is.EqualTo(new[] { "train", "report" }));
+    private static string[] Ids(string stage, IEnumerable<int>? seeds = null) =>
+        (from seed in seeds ?? Ci.Seeds from model in Repro.Experiments.Claims.StudyModels.All select $"{stage}/{model}-seed{seed}").ToArray();
 
     [Test]
-    public void ABootstrapChangeTouchesOnlyTheAnalysis() =>
+    public void EachTrainingEvaluationAndCaptureIsATask()
+    {
+        var ids = Plan(Ci).Tasks.Select(t => t.Id).ToList();
+        Assert.That(ids, Is.SupersetOf(Ids("train").Concat(Ids("evaluate")).Concat(Ids("analyze"))));
+        Assert.That(ids, Is.SupersetOf(new[] { "data", "pretrain", "train/anchors", "evaluate", "analyze", "plot", "report" }));
+        Assert.That(ids, Is.SupersetOf(Ci.Seeds.Select(s => $"analyze/untrained-seed{s + 1000}")), "one control network per seed");
+        var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        foreach (var task in Plan(Ci).Tasks)
+            Assert.That(task.Needs.Select(n => order[n]), Is.All.LessThan(order[task.Id]), $"{task.Id} comes after what it needs");
+        Assert.That(Plan(Ci).Task("evaluate/U-Real-seed1").Needs, Is.EqualTo(new[] { "data", "train/U-Real-seed1", "train/anchors" }));
+    }
+
+    [Test]
+    public void ALearningRateChangeTouchesEveryTrainingAndTheReportThatPrintsIt() =>
+        Assert.That(Touched(Ci, Ci with { Training = Ci.Training with { LearningRate = 0.5e-3 } }), Is.EqualTo(Ids("train").Append("report")));
+
+    [Test]
+    public void ABootstrapChangeTouchesOnlyTheComparisonNotTheCaptures() =>
         Assert.That(Touched(Ci, Ci with { Analysis = Ci.Analysis with { Bootstrap = 7 } }), Is.EqualTo(new[] { "analyze", "report" }));
 
     [Test]
     public void AnEvaluationChangeLeavesTrainingAndAnalysisAlone() =>
-        Assert.That(Touched(Ci, Ci with { Evaluation = Ci.Evaluation with { Iou = 0.6 } }), Is.EqualTo(new[] { "evaluate", "report" }));
+        Assert.That(Touched(Ci, Ci with { Evaluation = Ci.Evaluation with { Iou = 0.6 } }), Is.EqualTo(Ids("evaluate").Append("evaluate").Append("report")));
 
     [Test]
     public void APretrainingChangeTouchesOnlyThePretraining() =>
         Assert.That(Touched(Ci, Ci with { Pretrain = Ci.Pretrain with { Epochs = 9 } }), Is.EqualTo(new[] { "pretrain", "report" }));
+
+    [Test]
+    public void AnotherSeedLeavesTheTrainingsOfTheOtherSeedsAlone()
+    {
+        var more = Ci with { Seeds = [.. Ci.Seeds, 7] };
+        var (before, after) = (Plan(Ci), Plan(more));
+        Assert.That(after.Tasks.Select(t => t.Id).Except(before.Tasks.Select(t => t.Id)),
+            Is.EquivalentTo(Ids("train", [7]).Concat(Ids("evaluate", [7])).Concat(Ids("analyze", [7])).Append("analyze/untrained-seed1007")));
+        Assert.That(Touched(Ci, more), Is.EqualTo(new[] { "evaluate", "analyze", "plot", "report" }));
+    }
 
     [Test]
     public void AProfileWithAnUnknownSettingIsAnErrorNamingTheFile()

@@ -15,7 +15,7 @@ namespace Repro.Experiments.Stages;
 
 /// <summary>
 /// The layer analysis: n random real test images (chosen by seed and recorded) through every trained model at each
-/// analysis size; per-layer Gram matrices (cached); per-layer CKA with bootstrap intervals for every same-seed pair
+/// analysis size; per-layer Gram matrices (one capture task per network); per-layer CKA with bootstrap intervals for every same-seed pair
 /// and every model against an untrained network (the control) at every size, and for every cross-seed pair (all
 /// pairs of seeds) at the primary size; layer × layer maps; means over all / backbone / head; activation
 /// statistics. The bootstrap replicates of every comparison are kept (cka-replicates.tensors: "TAG/replicates",
@@ -35,18 +35,63 @@ public sealed class AnalyzeStage : Stage
 
     public override string Name => "analyze";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
-    public override StageCode Code => new("analyze.1", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Similarity", "Statistics", "Reporting/Tables", "Experiments/Stages/AnalyzeStage.cs"]);
+    public override StageCode Code => new("analyze.2", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Similarity", "Statistics", "Reporting/Tables", "Experiments/Stages/AnalyzeStage.cs"]);
 
-    public override object Settings(Profile profile) => new { profile.Analysis, profile.Model.Width, profile.Seeds };
+    public static string TaskId(ModelRun run) => $"analyze/{run.Folder}";
 
-    public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) => StudyNetworks.DetectorInputs(context, withBackbone: false);
+    /// <summary>The control of a seed: the architecture freshly initialised from seed + 1000 (never a trained run's initialisation).</summary>
+    public static ModelRun Control(int seed) => new(Untrained, seed + UntrainedSeedOffset);
+
+    /// <summary>
+    /// One capture task per network (analyze/MODEL-seedS, on the profile's device): its per-layer Gram matrices at
+    /// every analysis size and, for a trained one, its activation statistics; the controls likewise
+    /// (analyze/untrained-seedS+1000). Then one task (analyze) that compares them all on the CPU.
+    /// </summary>
+    public override IReadOnlyList<StudyTask> Tasks(StudyContext context)
+    {
+        var profile = context.Profile;
+        var analysis = profile.Analysis;
+        IReadOnlyList<ExternalInput> Inputs() => StudyNetworks.DetectorInputs(context, withBackbone: false);
+        StudyTask CaptureTask(ModelRun run, bool trained) => new StageTask(Name, TaskId(run),
+            ["data", .. trained ? [TrainStage.TaskId(run)] : Array.Empty<string>(), .. TrainStage.AnchorNeeds(profile)],
+            new
+            {
+                run.Model, run.Seed, profile.Model.Width, analysis.Images, analysis.ImageSeed, analysis.Sizes,
+                StatisticsSizes = trained ? analysis.StatisticsSizes : [], analysis.MemoryBudgetGiB,
+            },
+            Inputs, context.DeviceKind, c => Capture(c, run, trained));
+        var captures = ModelRun.All(profile).Select(run => CaptureTask(run, trained: true))
+            .Concat(profile.Seeds.Select(seed => CaptureTask(Control(seed), trained: false))).ToList();
+        return [.. captures, new StageTask(Name, Name, ["data", .. TrainStage.AnchorNeeds(profile), .. captures.Select(c => c.Id)],
+            new { analysis, profile.Model.Width, profile.Seeds }, Inputs, "cpu", CompareAll)];
+    }
+
+    private static string GramsPath(StudyContext context, ModelRun run, int size) => Path.Combine(context.TaskDir(TaskId(run)), $"grams-{size}.tensors");
+
+    private static GramCacheKey GramsKey(ModelRun run, IReadOnlyList<Data.Reading.LabeledImage> images, int size) =>
+        new(run.Folder, Enumerable.Range(0, 107).ToList(), size, size, images.Select(i => i.Id).ToList());
+
+    /// <summary>A network's Gram matrices at every analysis size (and its activation statistics at the statistics sizes).</summary>
+    private static void Capture(StudyContext context, ModelRun run, bool trained)
+    {
+        var settings = context.Profile.Analysis;
+        var images = ChooseImages(context);
+        var statistics = NewStatisticsTable();
+        foreach (var size in trained ? settings.Sizes.Union(settings.StatisticsSizes) : settings.Sizes)
+            Capture(context, run, images, size, trained && settings.StatisticsSizes.Contains(size) ? statistics : null)?.Dispose();
+        if (trained) CsvTable.Write(Path.Combine(context.TaskDir(TaskId(run)), StatisticsTable), statistics);
+    }
+
+    private static ResultTable NewStatisticsTable() => new("activation-stats", "model", "seed", "size", "count", "mean", "std", "min", "max", "median",
+        "median_error", "fraction_zero", "fraction_negative");
 
     private static readonly (string A, string B)[] Pairs =
         [(StudyModels.UReal, StudyModels.USynthetic), (StudyModels.UReal, StudyModels.FSynthetic), (StudyModels.USynthetic, StudyModels.FSynthetic)];
 
-    public override void Run(StudyContext context)
+    /// <summary>Every comparison, from the Gram matrices the capture tasks wrote; the tables, replicates and matrices.</summary>
+    private static void CompareAll(StudyContext context)
     {
-        var dir = context.StageDir(Name);
+        var dir = context.StageDir("analyze");
         var settings = context.Profile.Analysis;
         var seeds = context.Profile.Seeds;
         var primary = settings.Sizes[0];
@@ -56,8 +101,7 @@ public sealed class AnalyzeStage : Stage
 
         var perLayer = new ResultTable("cka-per-layer", "model_a", "seed_a", "model_b", "seed_b", "size", "layer", "kind", "cka", "lower", "upper");
         var means = new ResultTable("cka-means", "model_a", "seed_a", "model_b", "seed_b", "size", "part", "layers", "mean", "lower", "upper");
-        var statistics = new ResultTable("activation-stats", "model", "seed", "size", "count", "mean", "std", "min", "max", "median",
-            "median_error", "fraction_zero", "fraction_negative");
+        var statistics = NewStatisticsTable();
 
         var replicates = new List<KeyValuePair<string, Tensor>>();
         try
@@ -67,13 +111,17 @@ public sealed class AnalyzeStage : Stage
                 var grams = new Dictionary<(string Model, int Seed), GramSet>();
                 try
                 {
-                    foreach (var run in ModelRun.All(context.Profile))
-                        grams[(run.Model, run.Seed)] = Capture(context, run, images, size, statistics);
+                    // The statistics rows in the order a single pass over sizes and runs gives them.
+                    if (settings.StatisticsSizes.Contains(size))
+                        foreach (var run in ModelRun.All(context.Profile))
+                            foreach (var row in StudyResultsReader.Rows(Path.Combine(context.TaskDir(TaskId(run)), StatisticsTable)).Where(r => StudyResultsReader.Int(r["size"]) == size))
+                                statistics.AddRow([.. statistics.Columns.Select(c => (object?)row[c.Name])]);
                     if (!settings.Sizes.Contains(size)) continue;
-                    // The control: per seed, the architecture freshly initialised from seed + 1000 (never a trained
-                    // run's initialisation), recorded under the seed it stands beside.
+                    foreach (var run in ModelRun.All(context.Profile))
+                        grams[(run.Model, run.Seed)] = GramCache.Load(GramsPath(context, run, size), GramsKey(run, images, size));
+                    // The control, recorded under the seed it stands beside.
                     foreach (var seed in seeds)
-                        grams[(Untrained, seed)] = Capture(context, new ModelRun(Untrained, seed + UntrainedSeedOffset), images, size, null);
+                        grams[(Untrained, seed)] = GramCache.Load(GramsPath(context, Control(seed), size), GramsKey(Control(seed), images, size));
 
                     void Compare(string a, int sa, string b, int sb, bool matrix)
                     {
@@ -153,13 +201,18 @@ public sealed class AnalyzeStage : Stage
         return test.OrderBy(_ => random.Next()).Take(n).ToList();
     }
 
-    private static GramSet Capture(StudyContext context, ModelRun run, IReadOnlyList<Data.Reading.LabeledImage> images, int size, ResultTable? statistics)
+    /// <summary>
+    /// Captures the network at one size; saves the Gram matrices when the size is an analysis size (a resumed task
+    /// finds them and skips the size, unless it also wants statistics there). Null when nothing was computed.
+    /// </summary>
+    private static GramSet? Capture(StudyContext context, ModelRun run, IReadOnlyList<Data.Reading.LabeledImage> images, int size, ResultTable? statistics)
     {
         var ids = images.Select(i => i.Id).ToList();
-        var cachePath = Path.Combine(context.StageDir("analyze"), "grams", $"{run.Folder}-{size}.tensors");
-        var key = new GramCacheKey(run.Folder, Enumerable.Range(0, 107).ToList(), size, size, ids);
-        var wantStatistics = statistics is not null && context.Profile.Analysis.StatisticsSizes.Contains(size);
-        if (File.Exists(cachePath) && !wantStatistics) return GramCache.Load(cachePath, key);
+        var cachePath = GramsPath(context, run, size);
+        var key = GramsKey(run, images, size);
+        var wantStatistics = statistics is not null;
+        var wantGrams = context.Profile.Analysis.Sizes.Contains(size);
+        if (File.Exists(cachePath) && !wantStatistics) return null;
 
         var device = context.Device;
         using var network = DarknetNetwork.Build(StudyNetworks.DetectorCfg(context, size), run.Seed, device);
@@ -186,7 +239,7 @@ public sealed class AnalyzeStage : Stage
             statistics!.AddRow(run.Model, run.Seed, size, x.Count, x.Mean, x.Std, x.Min, x.Max, x.Median, x.MedianErrorBound, x.FractionZeros, x.FractionNegatives);
         }
         var centered = result.Grams.Centered();
-        GramCache.Save(cachePath, key, centered);
+        if (wantGrams) GramCache.Save(cachePath, key, centered);
         return centered;
     }
 

@@ -10,7 +10,7 @@ namespace Repro.Experiments.Stages;
 /// The datasets of the study: generated two-domain street scenes (and the pre-training set), or BDD100K and
 /// GTAV/VIPER from disk; read through the same readers, label map and filters either way, then split 60/20/20.
 /// </summary>
-public sealed class DataStage : Stage
+public sealed class DataStage : SingleTaskStage
 {
     public const string Real = "real";
     public const string Synthetic = "synthetic";

@@ -21,60 +21,95 @@ public sealed class EvaluateStage : Stage
 
     public override string Name => "evaluate";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
-    public override StageCode Code => new("evaluate.1", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Evaluation", "Reporting/Tables", "Experiments/Stages/EvaluateStage.cs"]);
+    public override StageCode Code => new("evaluate.2", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Evaluation", "Reporting/Tables", "Experiments/Stages/EvaluateStage.cs"]);
 
-    public override object Settings(Profile profile) => new { profile.Evaluation, profile.Model.Width, profile.Model.InputSize, profile.Seeds };
+    private static readonly string[] TestSets = [DataStage.Real, DataStage.Synthetic];
 
-    public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) => StudyNetworks.DetectorInputs(context, withBackbone: false);
+    public static string TaskId(ModelRun run) => $"evaluate/{run.Folder}";
 
-    public override void Run(StudyContext context)
+    /// <summary>
+    /// One task per trained model (evaluate/MODEL-seedS: its detections and ground truth on both test sets, on the
+    /// profile's device), and one (evaluate) that scores them all: map.csv and the joint bootstrap replicates.
+    /// </summary>
+    public override IReadOnlyList<StudyTask> Tasks(StudyContext context)
     {
-        var dir = context.StageDir(Name);
+        var profile = context.Profile;
+        var runs = ModelRun.All(profile).ToList();
+        var tasks = runs.Select(run => (StudyTask)new StageTask(Name, TaskId(run), ["data", TrainStage.TaskId(run), .. TrainStage.AnchorNeeds(profile)],
+            new
+            {
+                run.Model, run.Seed, profile.Model.Width, profile.Model.InputSize, profile.Evaluation.Confidence, profile.Evaluation.NmsIou, profile.Evaluation.Iou,
+                Examples = run.Seed == profile.Seeds[0],
+            },
+            () => StudyNetworks.DetectorInputs(context, withBackbone: false), context.DeviceKind, c => Detect(c, run))).ToList();
+        tasks.Add(new StageTask(Name, Name, runs.Select(TaskId).ToList(), new { profile.Evaluation, profile.Seeds }, () => [], "cpu", Score));
+        return tasks;
+    }
+
+    private static string DetectionsFile(string testSet) => $"{testSet}.detections.csv";
+    private static string GroundTruthFile(string testSet) => $"{testSet}.ground-truth.csv";
+
+    /// <summary>The run's detections on both test sets, the ground truth they are matched against, and its scores.</summary>
+    private static void Detect(StudyContext context, ModelRun run)
+    {
+        var dir = context.TaskDir(TaskId(run));
         var device = context.Device;
         var size = context.Profile.Model.InputSize;
         var settings = context.Profile.Evaluation;
-        var tests = new[] { DataStage.Real, DataStage.Synthetic }
-            .ToDictionary(d => d, d => DatasetIndex.Read(context.StageDir("data"), d)[SplitName.Test]);
+        using var network = DarknetNetwork.Build(StudyNetworks.DetectorCfg(context), run.Seed, device);
+        Checkpoint.LoadWeights(StudyNetworks.TrainedWeights(context, run), network);
+        network.eval();
+        foreach (var testSet in TestSets)
+        {
+            var images = DatasetIndex.Read(context.StageDir("data"), testSet)[SplitName.Test];
+            var detections = new List<Detection>();
+            var truth = new GroundTruth();
+            var loader = new BatchLoader(images, new BatchLoaderOptions { ImageSize = size, BatchSize = 8, Shuffle = false });
+            var done = 0;
+            foreach (var batch in loader.Epoch(0))
+            {
+                using (batch)
+                using (torch.NewDisposeScope())
+                using (torch.no_grad())
+                {
+                    var ids = batch.Sources.Select(s => s.Id).ToList();
+                    using var output = network.Forward(batch.Images.to(device));
+                    var found = YoloDecoder.Decode(output.Decoded, ids, new DecodeOptions(settings.Confidence, settings.NmsIou));
+                    detections.AddRange(found);
+                    for (var i = 0; i < ids.Count; i++) truth.Add(ids[i], batch.Boxes[i]);
+                    if (done == 0 && run.Seed == context.Profile.Seeds[0]) DrawExamples(dir, testSet, batch, found);
+                }
+                done += batch.Count;
+                context.Progress.Report($"evaluate {run} on {testSet}", done, images.Count);
+            }
+            var result = DetectionEvaluator.Evaluate(detections, truth, new EvaluationOptions(settings.Iou));
+            DetectionCsv.Write(Path.Combine(dir, DetectionsFile(testSet)), detections);
+            GroundTruthCsv.Write(Path.Combine(dir, GroundTruthFile(testSet)), truth);
+            EvaluationResultCsv.Write(Path.Combine(dir, $"{testSet}.csv"), result);
+            context.Progress.Log($"{run} on {testSet}: mAP@{settings.Iou:0.##} = {result.MeanAveragePrecision ?? double.NaN:F4}");
+        }
+    }
+
+    /// <summary>
+    /// Table 2 from every run's detections (read back bit-exactly: the same numbers as scoring in memory), and the
+    /// bootstrap replicates, drawn jointly over all runs.
+    /// </summary>
+    private static void Score(StudyContext context)
+    {
+        var dir = context.StageDir("evaluate");
+        var settings = context.Profile.Evaluation;
         var rows = new List<string> { "model,seed,test_set,map" };
         var scored = new List<(ModelRun Run, string TestSet, ImageWeightedMap Map)>();
         foreach (var run in ModelRun.All(context.Profile))
-        {
-            using var network = DarknetNetwork.Build(StudyNetworks.DetectorCfg(context), run.Seed, device);
-            Checkpoint.LoadWeights(StudyNetworks.TrainedWeights(context, run), network);
-            network.eval();
-            foreach (var (testSet, images) in tests)
+            foreach (var testSet in TestSets)
             {
-                var detections = new List<Detection>();
-                var truth = new GroundTruth();
-                var loader = new BatchLoader(images, new BatchLoaderOptions { ImageSize = size, BatchSize = 8, Shuffle = false });
-                var done = 0;
-                foreach (var batch in loader.Epoch(0))
-                {
-                    using (batch)
-                    using (torch.NewDisposeScope())
-                    using (torch.no_grad())
-                    {
-                        var ids = batch.Sources.Select(s => s.Id).ToList();
-                        using var output = network.Forward(batch.Images.to(device));
-                        var found = YoloDecoder.Decode(output.Decoded, ids, new DecodeOptions(settings.Confidence, settings.NmsIou));
-                        detections.AddRange(found);
-                        for (var i = 0; i < ids.Count; i++) truth.Add(ids[i], batch.Boxes[i]);
-                        if (done == 0 && run.Seed == context.Profile.Seeds[0]) DrawExamples(dir, $"{run.Folder}-on-{testSet}", batch, found);
-                    }
-                    done += batch.Count;
-                    context.Progress.Report($"evaluate {run} on {testSet}", done, images.Count);
-                }
+                var runDir = context.TaskDir(TaskId(run));
+                var detections = DetectionCsv.Read(Path.Combine(runDir, DetectionsFile(testSet)));
+                var truth = GroundTruthCsv.Read(Path.Combine(runDir, GroundTruthFile(testSet)));
                 var result = DetectionEvaluator.Evaluate(detections, truth, new EvaluationOptions(settings.Iou));
                 scored.Add((run, testSet, new ImageWeightedMap(detections, truth, new EvaluationOptions(settings.Iou))));
-                var name = $"{run.Folder}-on-{testSet}";
-                DetectionCsv.Write(Path.Combine(dir, $"{name}.detections.csv"), detections);
-                GroundTruthCsv.Write(Path.Combine(dir, $"{testSet}.ground-truth.csv"), truth);
-                EvaluationResultCsv.Write(Path.Combine(dir, $"{name}.csv"), result);
-                var map = result.MeanAveragePrecision ?? double.NaN;
-                rows.Add(string.Create(CultureInfo.InvariantCulture, $"{run.Model},{run.Seed},{testSet},{map:F6}"));
-                context.Progress.Log($"{run} on {testSet}: mAP@{settings.Iou:0.##} = {map:F4}");
+                rows.Add(string.Create(CultureInfo.InvariantCulture, $"{run.Model},{run.Seed},{testSet},{result.MeanAveragePrecision ?? double.NaN:F6}"));
             }
-        }
         AtomicFile.WriteAllText(Path.Combine(dir, MapTable), string.Join("\n", rows) + "\n");
         WriteReplicates(Path.Combine(dir, MapReplicatesTable), scored, settings.Bootstrap, settings.BootstrapSeed);
     }
@@ -103,13 +138,13 @@ public sealed class EvaluateStage : Stage
     }
 
     /// <summary>The first images of a test set with ground truth (green) and detections (red), for eyeballing.</summary>
-    private static void DrawExamples(string dir, string name, Data.Loading.Batch batch, IReadOnlyList<Detection> found)
+    private static void DrawExamples(string dir, string testSet, Data.Loading.Batch batch, IReadOnlyList<Detection> found)
     {
         for (var i = 0; i < Math.Min(4, batch.Count); i++)
         {
             var id = batch.Sources[i].Id;
             using var picture = DetectionPicture.Draw(batch.Images[i], batch.Boxes[i], found.Where(d => d.ImageId == id));
-            Image.Write(Path.Combine(dir, "examples", $"{name}-{i}.png"), picture);
+            Image.Write(Path.Combine(dir, "examples", $"{testSet}-{i}.png"), picture);
         }
     }
 }

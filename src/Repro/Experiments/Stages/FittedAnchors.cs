@@ -9,13 +9,13 @@ namespace Repro.Experiments.Stages;
 /// <summary>
 /// The anchors of a profile with <c>model.anchors: "fitted"</c>: k-means (<see cref="AnchorFitting"/>) on the boxes of
 /// both training sets as the detector sees them (letterboxed to the input size), one set for every model so the
-/// three models stay comparable layer by layer. The train stage writes them; every later stage reads them.
+/// three models stay comparable layer by layer. The task train/anchors writes them; every task that builds a detector reads them.
 /// </summary>
 internal static class FittedAnchors
 {
     public const string FileName = "anchors.txt";
 
-    public static string PathIn(StudyContext context) => Path.Combine(context.StageDir("train"), FileName);
+    public static string PathIn(StudyContext context) => Path.Combine(context.TaskDir(TrainStage.AnchorsTaskId), FileName);
 
     public static (IReadOnlyList<(float Width, float Height)> Anchors, double MeanBestIou) Write(StudyContext context, IEnumerable<IReadOnlyList<LabeledImage>> trainingSets)
     {
@@ -37,7 +37,7 @@ internal static class FittedAnchors
     public static IReadOnlyList<(float Width, float Height)> Read(StudyContext context)
     {
         var path = PathIn(context);
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: the profile fits its anchors in the train stage; run it first", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: the profile fits its anchors in the task train/anchors; run it first", path);
         var numbers = File.ReadAllText(path).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (numbers.Length % 2 != 0 || numbers.Length == 0) throw new InvalidDataException($"{path}: expected 'w,h' pairs, got {numbers.Length} numbers");
         var values = numbers.Select(n => float.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0

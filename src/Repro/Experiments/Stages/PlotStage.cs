@@ -9,11 +9,14 @@ namespace Repro.Experiments.Stages;
 /// seeds (Fig 6), across input sizes (Figs 11–12), layer × layer maps (Figs 7–10), training curves, and mAP bars
 /// (Table 2).
 /// </summary>
-public sealed class PlotStage : Stage
+public sealed class PlotStage : SingleTaskStage
 {
     public override string Name => "plot";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze"];
     public override StageCode Code => new("plot.1", ["Reporting/Plots", "Reporting/Tables", "Experiments/Claims", "Experiments/Stages/PlotStage.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
+
+    // The training curves are read from every training's metrics.
+    public override IReadOnlyList<string> Needs(Profile profile) => [.. DependsOn, .. ModelRun.All(profile).Select(TrainStage.TaskId)];
 
     public override object Settings(Profile profile) => new { profile.Analysis.Sizes, profile.Seeds };
 

@@ -18,7 +18,7 @@ namespace Repro.Experiments.Stages;
 /// batch: a backbone that only half-learned its classes (11 % held-out accuracy at ci once) gives a frozen-backbone
 /// detector nothing to build on.
 /// </summary>
-public sealed class PretrainStage : Stage
+public sealed class PretrainStage : SingleTaskStage
 {
     public const string WeightsFile = "darknet53.conv.74";
 
@@ -35,6 +35,8 @@ public sealed class PretrainStage : Stage
         context.Profile.Model.BackboneWeights is { } given
             ? [new("model.backboneWeights", context.ResolvePath(given, "model.backboneWeights"))]
             : [new("model.classifierCfg", context.ResolvePath(context.Profile.Model.ClassifierCfg, "model.classifierCfg"))];
+
+    public override bool UsesDevice => true;
 
     public override void Run(StudyContext context)
     {

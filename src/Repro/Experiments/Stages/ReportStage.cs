@@ -13,7 +13,7 @@ namespace Repro.Experiments.Stages;
 /// The run's result tables (tables/*.csv, the files snapshots compare) and artifacts/PROFILE/report.md: the settings,
 /// every table, every plot, and the claims table — claim, paper value, measured value, verdict.
 /// </summary>
-public sealed class ReportStage(string repoRoot) : Stage
+public sealed class ReportStage(string repoRoot) : SingleTaskStage
 {
     public const string ClaimsTable = "claims";
 

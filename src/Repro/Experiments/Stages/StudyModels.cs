@@ -65,5 +65,5 @@ public static class StudyNetworks
 
     /// <summary>The trained weights of a run (best validation epoch), as the train stage left them.</summary>
     public static string TrainedWeights(StudyContext context, ModelRun run) =>
-        Path.Combine(context.StageDir("train"), run.Folder, Training.Trainer.BestWeightsFile);
+        Path.Combine(context.TaskDir(TrainStage.TaskId(run)), Training.Trainer.BestWeightsFile);
 }
