@@ -24,15 +24,25 @@ internal static class StudyCommand
         var task = new Option<string>("--task") { Description = "run only this task (an id from `repro study tasks`); refuses when a task it needs is not up to date", DefaultValueFactory = _ => "" };
         var root = new Option<string>("--repo") { Description = "repository root (default: found from the working directory)", DefaultValueFactory = _ => "" };
 
-        var run = new Command("run", "Bring a stage (and what it needs) up to date, or run one task.") { profile, stage, task, force, root, set };
+        var jobs = new Option<int>("--jobs") { Description = "run up to N independent tasks at once, as worker processes with the CPU cores split between them", DefaultValueFactory = _ => 1 };
+        var devices = new Option<string>("--devices") { Description = "one worker process per device, e.g. cuda:0,cuda:1 (instead of --jobs)", DefaultValueFactory = _ => "" };
+        var run = new Command("run", "Bring a stage (and what it needs) up to date, or run one task.") { profile, stage, task, force, jobs, devices, root, set };
         run.SetAction(parse => Guarded(() =>
         {
             var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
             if (parse.GetValue(task) is { Length: > 0 } && parse.GetValue(stage) is { Length: > 0 })
                 throw new ArgumentException("give --stage or --task, not both");
+            var deviceList = parse.GetValue(devices)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // A worker gets this process's profile, settings and repository, and the artifacts root by environment.
+            string[] workerArgs =
+            [
+                "--profile", parse.GetValue(profile)!, "--repo", plan.Context.RepoRoot, .. parse.GetValue(set)!.SelectMany(o => new[] { "--set", o }),
+            ];
             var outcomes = parse.GetValue(task) is { Length: > 0 } only
                 ? [StudyRunner.RunTask(plan, only, parse.GetValue(force))]
-                : StudyRunner.Run(plan, Target(plan, parse.GetValue(stage)!), parse.GetValue(force));
+                : parse.GetValue(jobs) > 1 || deviceList.Length > 0
+                    ? ParallelStudyRun.Run(plan, Target(plan, parse.GetValue(stage)!), parse.GetValue(force), parse.GetValue(jobs), deviceList, workerArgs)
+                    : StudyRunner.Run(plan, Target(plan, parse.GetValue(stage)!), parse.GetValue(force));
             var table = new Table().Border(TableBorder.Simple).AddColumn("Task").AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Status");
             foreach (var o in outcomes)
                 table.AddRow(o.Task, o.Duration.ToString(@"hh\:mm\:ss"), o.Ran ? $"[green]ran[/] ({Markup.Escape(o.Reason)})" : "[grey]up to date[/]");

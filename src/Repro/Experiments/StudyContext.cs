@@ -45,11 +45,15 @@ public sealed class StudyContext(Profile profile, string repoRoot, IStudyProgres
     /// <summary>The kind of device the profile computes on: "cpu" or "cuda" (what a task that uses it asks a runner for).</summary>
     public string DeviceKind => Torch.Device.Parse(Profile.Device).Type == DeviceType.CUDA ? "cuda" : "cpu";
 
+    /// <summary>
+    /// The device to compute on: the profile's, or REPRO_DEVICE when set (a parallel run gives each worker process
+    /// its own GPU: cuda:0, cuda:1, …). Not a setting: the same task on another GPU of the same kind is the same task.
+    /// </summary>
     public Device Device
     {
         get
         {
-            var device = Torch.Device.Parse(Profile.Device);
+            var device = Torch.Device.Parse(Environment.GetEnvironmentVariable("REPRO_DEVICE") is { Length: > 0 } given ? given : Profile.Device);
             if (device.Type == DeviceType.CUDA && !torch.cuda.is_available())
                 throw new InvalidOperationException($"profile '{Profile.Name}' asks for {Profile.Device}, but CUDA is not available (build with LIBTORCH_DIR pointing at a CUDA libtorch)");
             return device;
