@@ -8,7 +8,8 @@ namespace Repro.Cli.Commands;
 /// <summary>
 /// <c>repro study tasks --profile P [--stage S] [--format table|json]</c>: every task of the study (or of one stage),
 /// in an order where each comes after the tasks it needs: its id, the tasks it needs, the kind of device it wants,
-/// and whether it is up to date (and if not, why). The JSON form is what a CI plan job turns into a job matrix.
+/// and whether it is up to date (and if not, why). <c>--format matrix</c> writes the stage's tasks as a CI job matrix
+/// (<see cref="CiMatrix"/>): what the nightly's plan job emits.
 /// </summary>
 internal static class StudyTasksCommand
 {
@@ -19,13 +20,19 @@ internal static class StudyTasksCommand
 
     public static Command Create(Option<string> profile, Option<string> stage, Option<string> root, Option<string[]> set)
     {
-        var format = new Option<string>("--format") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
-        format.AcceptOnlyFromAmong("table", "json");
+        var format = new Option<string>("--format") { Description = "table (default), json, or matrix (a CI job matrix of the stage's tasks, one line)", DefaultValueFactory = _ => "table" };
+        format.AcceptOnlyFromAmong("table", "json", "matrix");
         var command = new Command("tasks", "List the study's tasks: id, needs, device, up to date or why not.") { profile, stage, format, root, set };
         command.SetAction(parse => StudyCommand.Guarded(() =>
         {
             var plan = StudyCommand.Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true);
             var rows = Rows(plan, parse.GetValue(stage)!);
+            if (parse.GetValue(format) == "matrix")
+            {
+                if (parse.GetValue(stage) is not { Length: > 0 } s) throw new ArgumentException("--format matrix needs --stage");
+                Console.WriteLine(CiMatrix.Json(CiMatrix.For(plan, plan[s.ToLowerInvariant()].Name)));
+                return 0;
+            }
             if (parse.GetValue(format) == "json")
             {
                 Console.WriteLine(JsonSerializer.Serialize(rows, Json));

@@ -34,6 +34,7 @@ public sealed record StageCode(string Version, IReadOnlyList<string> Sources)
     [
         "Benchmarks",
         "Reporting/Snapshots",
+        "Experiments/CiMatrix.cs",
         "Experiments/CodeVersion.cs",
         "Experiments/ContentHash.cs",
         "Experiments/ExternalInput.cs",
