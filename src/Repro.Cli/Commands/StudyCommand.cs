@@ -75,9 +75,29 @@ internal static class StudyCommand
             return 0;
         }));
 
+        var archive = new Option<string>("--file") { Description = "the packed task (.tar.gz)", Required = true };
+        var pack = new Command("pack", "Pack a finished task's outputs and manifest into one file that travels.") { profile, task, archive, root, set };
+        pack.SetAction(parse => Guarded(() =>
+        {
+            var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true);
+            if (parse.GetValue(task) is not { Length: > 0 } id) throw new ArgumentException("pack needs --task ID");
+            TaskArchive.Pack(plan, id, parse.GetValue(archive)!);
+            Console.WriteLine($"{id} -> {parse.GetValue(archive)}");
+            return 0;
+        }));
+        var unpack = new Command("unpack", "Put a packed task in place (outputs checked against its manifest) and say whether it is up to date here.") { profile, task, archive, root, set };
+        unpack.SetAction(parse => Guarded(() =>
+        {
+            var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true);
+            var id = TaskArchive.Unpack(plan, parse.GetValue(archive)!, parse.GetValue(task) is { Length: > 0 } t ? t : null);
+            var why = plan.WhyStale(plan.Task(id));
+            Console.WriteLine(why is null ? $"{id}: up to date" : $"{id}: unpacked, but not up to date here: {why}");
+            return why is null ? 0 : 1;
+        }));
+
         return new Command("study", "Run the paper's study stage by stage or task by task (incremental, resumable).")
         {
-            run, status, StudyTasksCommand.Create(profile, stage, root, set), figures,
+            run, status, StudyTasksCommand.Create(profile, stage, root, set), figures, pack, unpack,
         };
     }
 

@@ -49,6 +49,7 @@ public sealed record StageCode(string Version, IReadOnlyList<string> Sources)
         "Experiments/StudyPlan.cs",
         "Experiments/StudyRunner.cs",
         "Experiments/StudyTask.cs",
+        "Experiments/TaskArchive.cs",
         "Experiments/TaskFolder.cs",
     ];
 }

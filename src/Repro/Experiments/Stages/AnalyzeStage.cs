@@ -194,7 +194,7 @@ public sealed class AnalyzeStage : Stage
     /// <summary>n images of the real test set, drawn by the analysis seed (the paper: 200 random real test images).</summary>
     private static IReadOnlyList<Data.Reading.LabeledImage> ChooseImages(StudyContext context)
     {
-        var test = DatasetIndex.Read(context.StageDir("data"), DataStage.Real)[SplitName.Test].OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+        var test = DatasetIndex.Read(context, DataStage.Real)[SplitName.Test].OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
         var n = context.Profile.Analysis.Images;
         if (test.Count < n) throw new InvalidDataException($"analysis.images is {n}, but the real test set has only {test.Count} images");
         var random = new Random(context.Profile.Analysis.ImageSeed);

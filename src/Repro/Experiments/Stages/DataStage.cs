@@ -17,7 +17,7 @@ public sealed class DataStage : SingleTaskStage
 
     public override string Name => "data";
     public override IReadOnlyList<string> DependsOn => [];
-    public override StageCode Code => new("data.1", ["Data", "Experiments/Stages/DataStage.cs", "Experiments/Stages/DatasetIndex.cs"]);
+    public override StageCode Code => new("data.2", ["Data", "Experiments/Stages/DataStage.cs", "Experiments/Stages/DatasetIndex.cs"]);
 
     // Paths are not settings: the label map and the datasets on disk are external inputs, fingerprinted by content.
     public override object Settings(Profile profile) => new
@@ -70,7 +70,7 @@ public sealed class DataStage : SingleTaskStage
             var read = source.Read(labelMap);
             if (read.Images.Count < 10) throw new InvalidDataException($"{source.Root}: only {read.Images.Count} usable images in the {domain} dataset");
             var split = DatasetSplit.Create(read.Images.Select(i => i.Id), data.SplitSeed);
-            new DatasetIndex(domain, read.Images, split).Write(dir);
+            new DatasetIndex(domain, read.Images, split).Write(dir, DatasetRoots.Of(context));
             DataReport.Create(read, split).Write(Path.Combine(dir, $"{domain}-report.json"));
             context.Progress.Log($"{domain}: {read.Images.Count} images (train {split.Train.Count}, val {split.Val.Count}, test {split.Test.Count})");
         }

@@ -8,11 +8,18 @@ namespace Repro.Experiments.Stages;
 
 /// <summary>
 /// A dataset as the data stage left it: every usable image with its boxes in the common label space, and the
-/// 60/20/20 split. Later stages read this instead of re-parsing BDD100K's gigabyte of JSON.
+/// 60/20/20 split. Later stages read this instead of re-parsing BDD100K's gigabyte of JSON. Image paths are stored
+/// relative to a named root (<see cref="DatasetRoots"/>: the data stage's folder, BDD100K's image folder, the VIPER
+/// root), written "&lt;root&gt;/relative/path", and resolved against the roots of the machine that reads the index:
+/// the data task's outputs hold no absolute path and move between machines.
 /// </summary>
 public sealed record DatasetIndex(string Domain, IReadOnlyList<LabeledImage> Images, DatasetSplit Split)
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        Converters = { new JsonStringEnumConverter() },
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // "<data>/…" as written
+    };
 
     public IReadOnlyList<LabeledImage> this[SplitName split]
     {
@@ -25,18 +32,68 @@ public sealed record DatasetIndex(string Domain, IReadOnlyList<LabeledImage> Ima
 
     public static string PathIn(string dataDir, string domain) => Path.Combine(dataDir, $"{domain}.index.json");
 
-    public void Write(string dataDir)
+    public void Write(string dataDir, DatasetRoots roots)
     {
-        AtomicFile.WriteAllText(PathIn(dataDir, Domain), JsonSerializer.Serialize(Images, Json));
+        var portable = Images.Select(i => i with { ImagePath = roots.Portable(i.ImagePath) }).ToList();
+        AtomicFile.WriteAllText(PathIn(dataDir, Domain), JsonSerializer.Serialize(portable, Json));
         Split.Write(Path.Combine(dataDir, $"{Domain}-split"));
     }
 
-    public static DatasetIndex Read(string dataDir, string domain)
+    public static DatasetIndex Read(string dataDir, string domain, DatasetRoots roots)
     {
         var path = PathIn(dataDir, domain);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: run the Data stage first", path);
         var images = JsonSerializer.Deserialize<List<LabeledImage>>(File.ReadAllText(path), Json)
                      ?? throw new InvalidDataException($"{path}: empty index");
-        return new DatasetIndex(domain, images, DatasetSplit.Read(Path.Combine(dataDir, $"{domain}-split")));
+        return new DatasetIndex(domain, images.Select(i => i with { ImagePath = roots.Resolve(i.ImagePath, path) }).ToList(),
+            DatasetSplit.Read(Path.Combine(dataDir, $"{domain}-split")));
+    }
+
+    /// <summary>The data stage's index of a domain, its image paths resolved on this machine.</summary>
+    public static DatasetIndex Read(StudyContext context, string domain) => Read(context.StageDir("data"), domain, DatasetRoots.Of(context));
+}
+
+/// <summary>
+/// The folders dataset images live under, by name: "data" (the data stage's folder, where generated images go),
+/// "data.bdd.images" and "data.gtav" (the profile's settings, resolved on this machine when first needed).
+/// </summary>
+public sealed class DatasetRoots(IReadOnlyDictionary<string, Func<string>> roots)
+{
+    private readonly Dictionary<string, string> resolved = new();
+
+    public static DatasetRoots Of(StudyContext context) => new(new Dictionary<string, Func<string>>
+    {
+        ["data"] = () => context.StageDir("data"),
+        ["data.bdd.images"] = () => context.ResolvePath(context.Profile.Data.Bdd?.Images ?? throw new InvalidDataException("the index names data.bdd.images, but the profile has no data.bdd"), "data.bdd.images"),
+        ["data.gtav"] = () => context.ResolvePath(context.Profile.Data.GtavRoot ?? throw new InvalidDataException("the index names data.gtav, but the profile has none"), "data.gtav"),
+    });
+
+    private string Root(string name) => resolved.TryGetValue(name, out var r) ? r : resolved[name] = Path.GetFullPath(roots[name]());
+
+    /// <summary>"&lt;root&gt;/relative" for a path under one of the roots (tried in order); an error otherwise.</summary>
+    public string Portable(string path)
+    {
+        var full = Path.GetFullPath(path);
+        foreach (var name in roots.Keys)
+        {
+            string root;
+            try { root = Root(name); }
+            catch (Exception e) when (e is InvalidOperationException or InvalidDataException) { continue; } // a root this profile does not use
+            var relative = Path.GetRelativePath(root, full);
+            if (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative))
+                return $"<{name}>/{relative.Replace(Path.DirectorySeparatorChar, '/')}";
+        }
+        throw new InvalidDataException($"{path}: an image outside every dataset root ({string.Join(", ", roots.Keys)}); the index would not travel");
+    }
+
+    /// <summary>The path on this machine; an error names the index and the root it does not know.</summary>
+    public string Resolve(string portable, string index)
+    {
+        var end = portable.IndexOf(">/", StringComparison.Ordinal);
+        if (!portable.StartsWith('<') || end < 0)
+            throw new InvalidDataException($"{index}: image path '{portable}' is not '<root>/relative' (an index of an older format: rerun the data stage)");
+        var name = portable[1..end];
+        if (!roots.ContainsKey(name)) throw new InvalidDataException($"{index}: unknown dataset root '<{name}>' in '{portable}'");
+        return Path.Combine(Root(name), portable[(end + 2)..].Replace('/', Path.DirectorySeparatorChar));
     }
 }

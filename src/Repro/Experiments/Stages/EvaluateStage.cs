@@ -61,7 +61,7 @@ public sealed class EvaluateStage : Stage
         network.eval();
         foreach (var testSet in TestSets)
         {
-            var images = DatasetIndex.Read(context.StageDir("data"), testSet)[SplitName.Test];
+            var images = DatasetIndex.Read(context, testSet)[SplitName.Test];
             var detections = new List<Detection>();
             var truth = new GroundTruth();
             var loader = new BatchLoader(images, new BatchLoaderOptions { ImageSize = size, BatchSize = 8, Shuffle = false });

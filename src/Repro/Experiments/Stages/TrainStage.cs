@@ -41,7 +41,7 @@ public sealed class TrainStage : Stage
     }
 
     private static Dictionary<string, DatasetIndex> Datasets(StudyContext context) =>
-        new[] { DataStage.Real, DataStage.Synthetic }.ToDictionary(d => d, d => DatasetIndex.Read(context.StageDir("data"), d));
+        new[] { DataStage.Real, DataStage.Synthetic }.ToDictionary(d => d, d => DatasetIndex.Read(context, d));
 
     private static void FitAnchors(StudyContext context)
     {
