@@ -191,6 +191,9 @@ internal static unsafe partial class LibTorch
     [LibraryImport(Lib)] internal static partial IntPtr rt_cross_entropy(Tensor x, Tensor target, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? weight, long reduction, long ignoreIndex);
     [LibraryImport(Lib)] internal static partial IntPtr rt_nms(Tensor boxes, Tensor scores, double iou);
 
+    // optimizers
+    [LibraryImport(Lib)] internal static partial void rt_adam_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, int n, double lr, double beta1, double beta2, double eps, double weightDecay, long step);
+
     // images
     [LibraryImport(Lib)] internal static partial IntPtr rt_image_decode(byte* data, long length);
     [LibraryImport(Lib)] internal static partial IntPtr rt_image_encode(Tensor image, [MarshalAs(UnmanagedType.LPUTF8Str)] string ext, int jpegQuality);
