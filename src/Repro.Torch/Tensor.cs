@@ -122,6 +122,22 @@ public sealed unsafe partial class Tensor : IDisposable
     public override string ToString() =>
         IsDisposed ? "Tensor(disposed)" : $"Tensor([{string.Join(", ", shape)}], {dtype}, {device})";
 
+    /// <summary>
+    /// libtorch's version counter (PyTorch's <c>Tensor._version</c>): it grows with every in-place op on the tensor
+    /// — optimizer steps, <c>copy_</c>, <c>mul_</c> — so a cache derived from it can tell it went stale. Views share
+    /// their base's counter. Writes a kernel makes to an argument it does not declare as written are not counted:
+    /// a train-mode batch norm's update of its running statistics is one.
+    /// </summary>
+    public long _version
+    {
+        get
+        {
+            var v = rt_version_counter(this);
+            ThrowIfError();
+            return v;
+        }
+    }
+
     // ---- data ----------------------------------------------------------------------------------------------
 
     /// <summary>The single value of a one-element tensor.</summary>

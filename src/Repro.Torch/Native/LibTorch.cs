@@ -28,6 +28,7 @@ internal static unsafe partial class LibTorch
     [LibraryImport(Lib)] internal static partial int rt_is_contiguous(Tensor t);
     [LibraryImport(Lib)] internal static partial void* rt_data_ptr(Tensor t);
     [LibraryImport(Lib)] internal static partial double rt_item(Tensor t);
+    [LibraryImport(Lib)] internal static partial long rt_version_counter(Tensor t);
 
     // creation
     [LibraryImport(Lib)] internal static partial IntPtr rt_empty(long* shape, int ndim, sbyte dtype, int dt, int di);
