@@ -2,7 +2,8 @@ using Repro.Build.Engine;
 
 namespace Repro.Build.Tasks;
 
-/// <summary>Runs `repro bench`: engine speed as ratios to the machine's measured limits.</summary>
+/// <summary>Runs `repro bench`: engine speed as ratios to the machine's measured limits; then, when python3-torch is
+/// installed, repro against PyTorch eager on the same models (<see cref="PyTorchComparison"/>).</summary>
 [DependsOn(typeof(BuildSolutionTask))]
 internal sealed class BenchTask : BuildTask
 {
@@ -15,5 +16,6 @@ internal sealed class BenchTask : BuildTask
             if (!key.Equals("configuration", StringComparison.OrdinalIgnoreCase))
                 foreach (var v in values) args.AddRange([$"--{key}", v]);
         context.Run("dotnet", args);
+        PyTorchComparison.Run(context);
     }
 }

@@ -38,7 +38,7 @@ public static unsafe class Image
     /// <summary>Encodes as the format of the extension (".jpg" / ".png").</summary>
     public static byte[] Encode(Tensor image, string extension, int jpegQuality = 95)
     {
-        using var bytes = Wrap(rt_image_encode(image.Handle, extension, jpegQuality));
+        using var bytes = Wrap(rt_image_encode(image, extension, jpegQuality));
         return bytes.ToArray<byte>();
     }
 
@@ -47,5 +47,5 @@ public static unsafe class Image
         AtomicFile.WriteAllBytes(path, Encode(image, Path.GetExtension(path), jpegQuality));
 
     public static Tensor Resize(Tensor image, long height, long width, Interpolation interpolation = Interpolation.Bilinear) =>
-        Wrap(rt_image_resize(image.Handle, height, width, (int)interpolation));
+        Wrap(rt_image_resize(image, height, width, (int)interpolation));
 }

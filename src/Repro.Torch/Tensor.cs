@@ -8,6 +8,7 @@ namespace Repro.Torch;
 /// A handle to a libtorch tensor. Free it deterministically: <c>Dispose()</c>, a <c>using</c>, or an enclosing
 /// <see cref="DisposeScope"/>; the finalizer is only a safety net. Methods mirror PyTorch's names.
 /// </summary>
+[System.Runtime.InteropServices.Marshalling.NativeMarshalling(typeof(TensorMarshaller))]
 public sealed unsafe partial class Tensor : IDisposable
 {
     private IntPtr handle;
@@ -61,14 +62,14 @@ public sealed unsafe partial class Tensor : IDisposable
 
     public int dim()
     {
-        var d = rt_dim(Handle);
+        var d = rt_dim(this);
         ThrowIfError();
         return d;
     }
 
     public long numel()
     {
-        var n = rt_numel(Handle);
+        var n = rt_numel(this);
         ThrowIfError();
         return n;
     }
@@ -78,7 +79,7 @@ public sealed unsafe partial class Tensor : IDisposable
         get
         {
             var result = new long[dim()];
-            fixed (long* p = result) rt_sizes(Handle, p);
+            fixed (long* p = result) rt_sizes(this, p);
             ThrowIfError();
             return result;
         }
@@ -94,7 +95,7 @@ public sealed unsafe partial class Tensor : IDisposable
     {
         get
         {
-            var t = rt_dtype(Handle);
+            var t = rt_dtype(this);
             ThrowIfError();
             return (ScalarType)t;
         }
@@ -104,8 +105,8 @@ public sealed unsafe partial class Tensor : IDisposable
     {
         get
         {
-            var type = rt_device_type(Handle);
-            var index = rt_device_index(Handle);
+            var type = rt_device_type(this);
+            var index = rt_device_index(this);
             ThrowIfError();
             return new Device((DeviceType)type, index);
         }
@@ -113,7 +114,7 @@ public sealed unsafe partial class Tensor : IDisposable
 
     public bool is_contiguous()
     {
-        var c = rt_is_contiguous(Handle);
+        var c = rt_is_contiguous(this);
         ThrowIfError();
         return c == 1;
     }
@@ -121,12 +122,28 @@ public sealed unsafe partial class Tensor : IDisposable
     public override string ToString() =>
         IsDisposed ? "Tensor(disposed)" : $"Tensor([{string.Join(", ", shape)}], {dtype}, {device})";
 
+    /// <summary>
+    /// libtorch's version counter (PyTorch's <c>Tensor._version</c>): it grows with every in-place op on the tensor
+    /// — optimizer steps, <c>copy_</c>, <c>mul_</c> — so a cache derived from it can tell it went stale. Views share
+    /// their base's counter. Writes a kernel makes to an argument it does not declare as written are not counted:
+    /// a train-mode batch norm's update of its running statistics is one.
+    /// </summary>
+    public long _version
+    {
+        get
+        {
+            var v = rt_version_counter(this);
+            ThrowIfError();
+            return v;
+        }
+    }
+
     // ---- data ----------------------------------------------------------------------------------------------
 
     /// <summary>The single value of a one-element tensor.</summary>
     public double item()
     {
-        var v = rt_item(Handle);
+        var v = rt_item(this);
         ThrowIfError();
         return v;
     }
@@ -150,7 +167,7 @@ public sealed unsafe partial class Tensor : IDisposable
         using var host = device.Type == DeviceType.CPU && is_contiguous() ? alias() : to(Device.CPU).contiguous();
         var n = host.numel();
         if (destination.Length < n) throw new ArgumentException($"destination holds {destination.Length} elements, tensor has {n}");
-        var p = rt_data_ptr(host.Handle);
+        var p = rt_data_ptr(host);
         ThrowIfError();
         new ReadOnlySpan<T>(p, checked((int)n)).CopyTo(destination);
     }
@@ -160,7 +177,7 @@ public sealed unsafe partial class Tensor : IDisposable
     {
         if (dtype != ScalarTypes.Of<T>()) throw new InvalidOperationException($"tensor is {dtype}, not {typeof(T).Name}");
         if (device.Type != DeviceType.CPU || !is_contiguous()) throw new InvalidOperationException("AsSpan needs a contiguous CPU tensor");
-        var p = rt_data_ptr(Handle);
+        var p = rt_data_ptr(this);
         ThrowIfError();
         return new Span<T>(p, checked((int)numel()));
     }
@@ -172,7 +189,7 @@ public sealed unsafe partial class Tensor : IDisposable
     public Tensor to(Device target) => to(dtype, target);
 
     public Tensor to(ScalarType type, Device target) =>
-        Wrap(rt_to(Handle, (sbyte)type, (int)target.Type, target.Index));
+        Wrap(rt_to(this, (sbyte)type, (int)target.Type, target.Index));
 
     public Tensor cpu() => to(Device.CPU);
 
@@ -182,12 +199,12 @@ public sealed unsafe partial class Tensor : IDisposable
 
     public Tensor @long() => to(ScalarType.Int64);
 
-    public Tensor clone() => Wrap(rt_clone(Handle));
+    public Tensor clone() => Wrap(rt_clone(this));
 
-    public Tensor contiguous() => Wrap(rt_contiguous(Handle));
+    public Tensor contiguous() => Wrap(rt_contiguous(this));
 
     /// <summary>A second handle to the same tensor (shares storage and autograd identity).</summary>
-    public Tensor alias() => Wrap(rt_alias(Handle));
+    public Tensor alias() => Wrap(rt_alias(this));
 
     // ---- autograd ------------------------------------------------------------------------------------------
 
@@ -195,13 +212,13 @@ public sealed unsafe partial class Tensor : IDisposable
     {
         get
         {
-            var r = rt_requires_grad(Handle);
+            var r = rt_requires_grad(this);
             ThrowIfError();
             return r == 1;
         }
         set
         {
-            rt_set_requires_grad(Handle, value ? 1 : 0);
+            rt_set_requires_grad(this, value ? 1 : 0);
             ThrowIfError();
         }
     }
@@ -214,7 +231,7 @@ public sealed unsafe partial class Tensor : IDisposable
 
     public void backward(Tensor? gradient = null)
     {
-        rt_backward(Handle, gradient?.Handle ?? IntPtr.Zero);
+        rt_backward(this, gradient);
         ThrowIfError();
     }
 
@@ -223,7 +240,7 @@ public sealed unsafe partial class Tensor : IDisposable
     {
         get
         {
-            var h = rt_grad(Handle);
+            var h = rt_grad(this);
             if (h != IntPtr.Zero) return new Tensor(h);
             ThrowIfError();
             return null;
@@ -233,9 +250,9 @@ public sealed unsafe partial class Tensor : IDisposable
     /// <summary>Drops the accumulated gradient (PyTorch's <c>zero_grad(set_to_none=True)</c>).</summary>
     public void clear_grad()
     {
-        rt_clear_grad(Handle);
+        rt_clear_grad(this);
         ThrowIfError();
     }
 
-    public Tensor detach() => Wrap(rt_detach(Handle));
+    public Tensor detach() => Wrap(rt_detach(this));
 }

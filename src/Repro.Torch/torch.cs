@@ -69,20 +69,20 @@ public static unsafe class torch
     public static Tensor rand(long[] shape, Generator? generator = null, ScalarType dtype = float32, Device? device = null)
     {
         var d = device ?? Device.CPU;
-        fixed (long* p = shape) return Wrap(rt_rand(p, shape.Length, generator?.Handle ?? IntPtr.Zero, (sbyte)dtype, (int)d.Type, d.Index));
+        fixed (long* p = shape) return Wrap(rt_rand(p, shape.Length, generator, (sbyte)dtype, (int)d.Type, d.Index));
     }
 
     /// <summary>Standard normal from the generator (or the global one).</summary>
     public static Tensor randn(long[] shape, Generator? generator = null, ScalarType dtype = float32, Device? device = null)
     {
         var d = device ?? Device.CPU;
-        fixed (long* p = shape) return Wrap(rt_randn(p, shape.Length, generator?.Handle ?? IntPtr.Zero, (sbyte)dtype, (int)d.Type, d.Index));
+        fixed (long* p = shape) return Wrap(rt_randn(p, shape.Length, generator, (sbyte)dtype, (int)d.Type, d.Index));
     }
 
     public static Tensor randperm(long n, Generator? generator = null, Device? device = null)
     {
         var d = device ?? Device.CPU;
-        return Wrap(rt_randperm(n, generator?.Handle ?? IntPtr.Zero, (int)d.Type, d.Index));
+        return Wrap(rt_randperm(n, generator, (int)d.Type, d.Index));
     }
 
     /// <summary>A new CPU tensor holding a copy of <paramref name="data"/>, shaped as given (default: 1-D).</summary>
@@ -108,17 +108,21 @@ public static unsafe class torch
     {
         var handles = stackalloc IntPtr[tensors.Count];
         for (var i = 0; i < tensors.Count; i++) handles[i] = tensors[i].Handle;
-        return Wrap(rt_cat(handles, tensors.Count, dim));
+        var result = Wrap(rt_cat(handles, tensors.Count, dim));
+        GC.KeepAlive(tensors); // raw handles above: their tensors must stay reachable through the call
+        return result;
     }
 
     public static Tensor stack(IReadOnlyList<Tensor> tensors, long dim = 0)
     {
         var handles = stackalloc IntPtr[tensors.Count];
         for (var i = 0; i < tensors.Count; i++) handles[i] = tensors[i].Handle;
-        return Wrap(rt_stack(handles, tensors.Count, dim));
+        var result = Wrap(rt_stack(handles, tensors.Count, dim));
+        GC.KeepAlive(tensors); // raw handles above: their tensors must stay reachable through the call
+        return result;
     }
 
-    public static Tensor where(Tensor condition, Tensor a, Tensor b) => Wrap(rt_where(condition.Handle, a.Handle, b.Handle));
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) => Wrap(rt_where(condition, a, b));
 
     // ---- lifetime, gradient mode ---------------------------------------------------------------------------
 

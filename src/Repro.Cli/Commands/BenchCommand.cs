@@ -23,8 +23,9 @@ internal static class BenchCommand
         var sizes = new Option<int[]>("--sizes") { Description = "model input sizes", DefaultValueFactory = _ => [416, 256, 128], AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "model batch size", DefaultValueFactory = _ => 8 };
         var device = new Option<string>("--device") { Description = "cpu or cuda[:N]", DefaultValueFactory = _ => "cpu" };
+        var results = new Option<FileInfo?>("--results") { Description = "also write the model and training rates as CSV (suite, width, size, batch, pass, images_per_second), for tools that compare runs" };
         var command = new Command("bench", "Measure the engine, the model, the data pipeline and the layer analysis against the machine's limits.")
-            { threads, repeats, suites, widths, sizes, batch, device };
+            { threads, repeats, suites, widths, sizes, batch, device, results };
         command.SetAction(parse =>
         {
             if (parse.GetValue(threads) is { } n) torch.set_num_threads(n);
@@ -36,6 +37,7 @@ internal static class BenchCommand
             }
             AnsiConsole.MarkupLine($"libtorch {torch.version}, {torch.get_num_threads()} threads, CUDA {(torch.cuda.is_available() ? "available" : "not available")}");
             var rows = new List<BenchmarkRow>();
+            var rates = new List<string>();
             double? peak = null;
             if (chosen.Contains("engine"))
             {
@@ -48,7 +50,9 @@ internal static class BenchCommand
                 {
                     Widths = parse.GetValue(widths)!, Sizes = parse.GetValue(sizes)!, BatchSize = parse.GetValue(batch), Device = Device.Parse(parse.GetValue(device)!),
                 };
-                rows.AddRange(Print(ModelBenchmark.Run(options).Select(r => new BenchmarkRow("model",
+                var modelRows = ModelBenchmark.Run(options).ToList();
+                rates.AddRange(modelRows.Select(r => Rate("model", r.Width, r.Size, r.BatchSize, r.Pass == ModelPass.Forward ? "forward" : "forward-backward", r.ImagesPerSecond)));
+                rows.AddRange(Print(modelRows.Select(r => new BenchmarkRow("model",
                     $"YOLOv3 w{r.Width} {r.Size}px {r.Pass} batch {r.BatchSize} ({r.ImagesPerSecond:F1} img/s)", r.AchievedGflopsPerSecond, "GFLOP/s",
                     peak is { } p ? r.PeakRatio(p) : null, peak is null ? "" : "measured conv peak"))));
             }
@@ -62,15 +66,26 @@ internal static class BenchCommand
                     {
                         Configs = [.. from w in parse.GetValue(widths)! from z in parse.GetValue(sizes)! select new TrainingConfig(w, z, parse.GetValue(batch))],
                     };
-                rows.AddRange(Print(TrainingBenchmark.Run(options).SelectMany(r => TrainingRows(r, peak.Value))));
+                // Lazily, so each configuration prints as it is measured.
+                var trainingRows = TrainingBenchmark.Run(options).Select(r =>
+                {
+                    rates.Add(Rate("training", r.Config.Width, r.Config.Size, r.Config.BatchSize, "train-step", r.ImagesPerSecond));
+                    return r;
+                });
+                rows.AddRange(Print(trainingRows.SelectMany(r => TrainingRows(r, peak.Value))));
             }
             if (chosen.Contains("data")) rows.AddRange(Print(DataBenchmark.Run()));
             if (chosen.Contains("similarity")) rows.AddRange(Print(SimilarityBenchmark.Run()));
             Summary(rows);
+            if (parse.GetValue(results) is { } file)
+                File.WriteAllLines(file.FullName, ["suite,width,size,batch,pass,images_per_second", .. rates]);
             return 0;
         });
         return command;
     }
+
+    private static string Rate(string suite, double width, int size, int batch, string pass, double imagesPerSecond) =>
+        string.Create(CultureInfo.InvariantCulture, $"{suite},{width},{size},{batch},{pass},{imagesPerSecond:R}");
 
     /// <summary>A configuration's rate against the FLOP floor, then where a step's time goes.</summary>
     private static IEnumerable<BenchmarkRow> TrainingRows(TrainingBenchmarkRow r, double peak)

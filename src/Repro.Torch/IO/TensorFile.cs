@@ -93,7 +93,7 @@ public static class TensorFile
         var size = checked((int)(host.numel() * host.dtype.ElementSize()));
         if (size == 0) return [];
         var bytes = new byte[size];
-        var p = Native.LibTorch.rt_data_ptr(host.Handle);
+        var p = Native.LibTorch.rt_data_ptr(host);
         Native.NativeCheck.ThrowIfError();
         new ReadOnlySpan<byte>(p, size).CopyTo(bytes);
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("tensor files are little-endian");

@@ -20,11 +20,11 @@ public static unsafe class functional
         long* s = stackalloc long[] { stride, stride };
         long* p = stackalloc long[] { padding, padding };
         long* d = stackalloc long[] { dilation, dilation };
-        return Wrap(rt_conv2d(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero, s, p, d, groups));
+        return Wrap(rt_conv2d(input, weight, bias, s, p, d, groups));
     }
 
     public static Tensor linear(Tensor input, Tensor weight, Tensor? bias = null) =>
-        Wrap(rt_linear(input.Handle, weight.Handle, bias?.Handle ?? IntPtr.Zero));
+        Wrap(rt_linear(input, weight, bias));
 
     /// <summary>
     /// Batch normalisation over N, H, W per channel. In training mode the batch statistics normalise and the
@@ -32,10 +32,10 @@ public static unsafe class functional
     /// </summary>
     public static Tensor batch_norm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null,
         Tensor? bias = null, bool training = false, double momentum = 0.1, double eps = 1e-5) =>
-        Wrap(rt_batch_norm(input.Handle, weight?.Handle ?? IntPtr.Zero, bias?.Handle ?? IntPtr.Zero,
-            runningMean?.Handle ?? IntPtr.Zero, runningVar?.Handle ?? IntPtr.Zero, training ? 1 : 0, momentum, eps));
+        Wrap(rt_batch_norm(input, weight, bias,
+            runningMean, runningVar, training ? 1 : 0, momentum, eps));
 
-    public static Tensor leaky_relu(Tensor input, double negativeSlope = 0.01) => Wrap(rt_leaky_relu(input.Handle, negativeSlope));
+    public static Tensor leaky_relu(Tensor input, double negativeSlope = 0.01) => Wrap(rt_leaky_relu(input, negativeSlope));
 
     /// <summary>Leaky ReLU overwriting its input, which must not be needed again by anyone (autograd included: the
     /// backward reads the output, whose sign is the input's for a positive slope). Returns the input.</summary>
@@ -45,9 +45,9 @@ public static unsafe class functional
 
     public static Tensor sigmoid(Tensor input) => input.sigmoid();
 
-    public static Tensor softmax(Tensor input, long dim) => Wrap(rt_softmax(input.Handle, dim));
+    public static Tensor softmax(Tensor input, long dim) => Wrap(rt_softmax(input, dim));
 
-    public static Tensor log_softmax(Tensor input, long dim) => Wrap(rt_log_softmax(input.Handle, dim));
+    public static Tensor log_softmax(Tensor input, long dim) => Wrap(rt_log_softmax(input, dim));
 
     public static Tensor max_pool2d(Tensor input, long kernelSize, long? stride = null, long padding = 0)
     {
@@ -55,20 +55,20 @@ public static unsafe class functional
         var st = stride ?? kernelSize;
         long* s = stackalloc long[] { st, st };
         long* p = stackalloc long[] { padding, padding };
-        return Wrap(rt_max_pool2d(input.Handle, k, s, p));
+        return Wrap(rt_max_pool2d(input, k, s, p));
     }
 
     public static Tensor adaptive_avg_pool2d(Tensor input, long outputHeight, long outputWidth)
     {
         long* o = stackalloc long[] { outputHeight, outputWidth };
-        return Wrap(rt_adaptive_avg_pool2d(input.Handle, o));
+        return Wrap(rt_adaptive_avg_pool2d(input, o));
     }
 
     /// <summary>Nearest-neighbour resize of N×C×H×W to an explicit size.</summary>
     public static Tensor interpolate(Tensor input, long height, long width)
     {
         long* size = stackalloc long[] { height, width };
-        return Wrap(rt_upsample_nearest2d(input.Handle, size));
+        return Wrap(rt_upsample_nearest2d(input, size));
     }
 
     /// <summary>Nearest-neighbour resize of N×C×H×W by an integer factor (darknet's [upsample]).</summary>
@@ -81,20 +81,20 @@ public static unsafe class functional
     public static Tensor interpolate_bilinear(Tensor input, long height, long width, bool alignCorners = false)
     {
         long* size = stackalloc long[] { height, width };
-        return Wrap(rt_upsample_bilinear2d(input.Handle, size, alignCorners ? 1 : 0));
+        return Wrap(rt_upsample_bilinear2d(input, size, alignCorners ? 1 : 0));
     }
 
     public static Tensor binary_cross_entropy_with_logits(Tensor input, Tensor target, Tensor? weight = null,
         Tensor? posWeight = null, Reduction reduction = Reduction.Mean) =>
-        Wrap(rt_bce_with_logits(input.Handle, target.Handle, weight?.Handle ?? IntPtr.Zero, posWeight?.Handle ?? IntPtr.Zero, (long)reduction));
+        Wrap(rt_bce_with_logits(input, target, weight, posWeight, (long)reduction));
 
     public static Tensor mse_loss(Tensor input, Tensor target, Reduction reduction = Reduction.Mean) =>
-        Wrap(rt_mse_loss(input.Handle, target.Handle, (long)reduction));
+        Wrap(rt_mse_loss(input, target, (long)reduction));
 
     /// <summary>Cross entropy of logits [N, C] against class indices [N] (int64).</summary>
     public static Tensor cross_entropy(Tensor input, Tensor target, Tensor? weight = null,
         Reduction reduction = Reduction.Mean, long ignoreIndex = -100) =>
-        Wrap(rt_cross_entropy(input.Handle, target.Handle, weight?.Handle ?? IntPtr.Zero, (long)reduction, ignoreIndex));
+        Wrap(rt_cross_entropy(input, target, weight, (long)reduction, ignoreIndex));
 
     /// <summary>
     /// Greedy non-maximum suppression (torchvision's <c>nms</c>): boxes [N, 4] as x1, y1, x2, y2 and scores [N];
@@ -102,7 +102,7 @@ public static unsafe class functional
     /// threshold.
     /// </summary>
     public static Tensor nms(Tensor boxes, Tensor scores, double iouThreshold) =>
-        Wrap(rt_nms(boxes.Handle, scores.Handle, iouThreshold));
+        Wrap(rt_nms(boxes, scores, iouThreshold));
 
     /// <summary>
     /// NMS within each category only (torchvision's <c>batched_nms</c>): boxes of different categories are shifted

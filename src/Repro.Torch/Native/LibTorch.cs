@@ -1,193 +1,202 @@
 using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
 
 namespace Repro.Torch.Native;
 
 // The C ABI of native/ (see native/shim.h). Every call is followed by a check of rt_last_error (NativeCheck),
 // so a libtorch error surfaces as a TorchException with libtorch's message instead of ending the process.
-// Arguments are blittable only (handles, numbers, pointers), which keeps each call in the tens of nanoseconds.
-internal static unsafe class LibTorch
+// Arguments are blittable (handles, numbers, pointers), which keeps each call in the tens of nanoseconds. Tensors
+// and generators are passed as the objects themselves, never as raw handles: their marshallers (HandleMarshallers)
+// hand over the handle and keep the object reachable until the call returns, so a temporary cannot be finalized —
+// and its native tensor freed — while libtorch still reads it. Raw handle arrays (cat, stack, index) are kept alive
+// by their callers with GC.KeepAlive.
+internal static unsafe partial class LibTorch
 {
     private const string Lib = "repro_torch";
 
-    [DllImport(Lib)] internal static extern IntPtr rt_last_error();
-    [DllImport(Lib)] internal static extern void rt_free(IntPtr t);
-    [DllImport(Lib)] internal static extern IntPtr rt_version();
+    [LibraryImport(Lib)] internal static partial IntPtr rt_last_error();
+    [LibraryImport(Lib)] internal static partial void rt_free(IntPtr t);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_version();
 
     // properties
-    [DllImport(Lib)] internal static extern int rt_dim(IntPtr t);
-    [DllImport(Lib)] internal static extern long rt_numel(IntPtr t);
-    [DllImport(Lib)] internal static extern void rt_sizes(IntPtr t, long* output);
-    [DllImport(Lib)] internal static extern sbyte rt_dtype(IntPtr t);
-    [DllImport(Lib)] internal static extern int rt_device_type(IntPtr t);
-    [DllImport(Lib)] internal static extern int rt_device_index(IntPtr t);
-    [DllImport(Lib)] internal static extern int rt_is_contiguous(IntPtr t);
-    [DllImport(Lib)] internal static extern void* rt_data_ptr(IntPtr t);
-    [DllImport(Lib)] internal static extern double rt_item(IntPtr t);
+    [LibraryImport(Lib)] internal static partial int rt_dim(Tensor t);
+    [LibraryImport(Lib)] internal static partial long rt_numel(Tensor t);
+    [LibraryImport(Lib)] internal static partial void rt_sizes(Tensor t, long* output);
+    [LibraryImport(Lib)] internal static partial sbyte rt_dtype(Tensor t);
+    [LibraryImport(Lib)] internal static partial int rt_device_type(Tensor t);
+    [LibraryImport(Lib)] internal static partial int rt_device_index(Tensor t);
+    [LibraryImport(Lib)] internal static partial int rt_is_contiguous(Tensor t);
+    [LibraryImport(Lib)] internal static partial void* rt_data_ptr(Tensor t);
+    [LibraryImport(Lib)] internal static partial double rt_item(Tensor t);
+    [LibraryImport(Lib)] internal static partial long rt_version_counter(Tensor t);
 
     // creation
-    [DllImport(Lib)] internal static extern IntPtr rt_empty(long* shape, int ndim, sbyte dtype, int dt, int di);
-    [DllImport(Lib)] internal static extern IntPtr rt_zeros(long* shape, int ndim, sbyte dtype, int dt, int di);
-    [DllImport(Lib)] internal static extern IntPtr rt_ones(long* shape, int ndim, sbyte dtype, int dt, int di);
-    [DllImport(Lib)] internal static extern IntPtr rt_full(long* shape, int ndim, double value, sbyte dtype, int dt, int di);
-    [DllImport(Lib)] internal static extern IntPtr rt_arange(double start, double end, double step, sbyte dtype, int dt, int di);
-    [DllImport(Lib)] internal static extern IntPtr rt_from_data(void* data, long* shape, int ndim, sbyte dtype);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_empty(long* shape, int ndim, sbyte dtype, int dt, int di);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_zeros(long* shape, int ndim, sbyte dtype, int dt, int di);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_ones(long* shape, int ndim, sbyte dtype, int dt, int di);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_full(long* shape, int ndim, double value, sbyte dtype, int dt, int di);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_arange(double start, double end, double step, sbyte dtype, int dt, int di);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_from_data(void* data, long* shape, int ndim, sbyte dtype);
 
     // random
-    [DllImport(Lib)] internal static extern void rt_manual_seed(long seed);
-    [DllImport(Lib)] internal static extern IntPtr rt_generator_new(long seed);
-    [DllImport(Lib)] internal static extern void rt_generator_free(IntPtr g);
-    [DllImport(Lib)] internal static extern IntPtr rt_rand(long* shape, int ndim, IntPtr g, sbyte dtype, int dt, int di);
-    [DllImport(Lib)] internal static extern IntPtr rt_randn(long* shape, int ndim, IntPtr g, sbyte dtype, int dt, int di);
-    [DllImport(Lib)] internal static extern IntPtr rt_randperm(long n, IntPtr g, int dt, int di);
+    [LibraryImport(Lib)] internal static partial void rt_manual_seed(long seed);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_generator_new(long seed);
+    [LibraryImport(Lib)] internal static partial void rt_generator_free(IntPtr g);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_rand(long* shape, int ndim, [MarshalUsing(typeof(OptionalGeneratorMarshaller))] Generator? g, sbyte dtype, int dt, int di);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_randn(long* shape, int ndim, [MarshalUsing(typeof(OptionalGeneratorMarshaller))] Generator? g, sbyte dtype, int dt, int di);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_randperm(long n, [MarshalUsing(typeof(OptionalGeneratorMarshaller))] Generator? g, int dt, int di);
 
     // conversion
-    [DllImport(Lib)] internal static extern IntPtr rt_to(IntPtr t, sbyte dtype, int dt, int di);
-    [DllImport(Lib)] internal static extern IntPtr rt_clone(IntPtr t);
-    [DllImport(Lib)] internal static extern IntPtr rt_contiguous(IntPtr t);
-    [DllImport(Lib)] internal static extern void rt_set_num_threads_on_this_thread(int n);
-    [DllImport(Lib)] internal static extern IntPtr rt_alias(IntPtr t);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_to(Tensor t, sbyte dtype, int dt, int di);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_clone(Tensor t);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_contiguous(Tensor t);
+    [LibraryImport(Lib)] internal static partial void rt_set_num_threads_on_this_thread(int n);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_alias(Tensor t);
 
     // runtime
-    [DllImport(Lib)] internal static extern void rt_set_num_threads(int n);
-    [DllImport(Lib)] internal static extern int rt_get_num_threads();
-    [DllImport(Lib)] internal static extern int rt_cuda_is_available();
-    [DllImport(Lib)] internal static extern int rt_cuda_device_count();
-    [DllImport(Lib)] internal static extern void rt_cuda_synchronize(int device);
-    [DllImport(Lib)] internal static extern void rt_set_deterministic(int on);
+    [LibraryImport(Lib)] internal static partial void rt_set_num_threads(int n);
+    [LibraryImport(Lib)] internal static partial int rt_get_num_threads();
+    [LibraryImport(Lib)] internal static partial int rt_cuda_is_available();
+    [LibraryImport(Lib)] internal static partial int rt_cuda_device_count();
+    [LibraryImport(Lib)] internal static partial void rt_cuda_synchronize(int device);
+    [LibraryImport(Lib)] internal static partial void rt_set_deterministic(int on);
 
     // element-wise
-    [DllImport(Lib)] internal static extern IntPtr rt_add(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_sub(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_mul(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_div(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_pow(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_matmul(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_maximum(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_minimum(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_add_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_sub_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_rsub_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_mul_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_div_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_rdiv_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_pow_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_neg(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_abs(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_exp(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_log(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_sqrt(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_square(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_sigmoid(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_tanh(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_relu(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_floor(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_ceil(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_round(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_sign(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_isfinite(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_logical_not(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_clamp(IntPtr a, double lo, double hi, int hasLo, int hasHi);
-    [DllImport(Lib)] internal static extern IntPtr rt_where(IntPtr cond, IntPtr a, IntPtr b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_add(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_sub(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_mul(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_div(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_pow(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_matmul(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_maximum(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_minimum(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_add_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_sub_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_rsub_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_mul_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_div_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_rdiv_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_pow_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_neg(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_abs(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_exp(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_log(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_sqrt(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_square(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_sigmoid(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_tanh(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_relu(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_floor(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_ceil(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_round(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_sign(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_isfinite(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_logical_not(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_clamp(Tensor a, double lo, double hi, int hasLo, int hasHi);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_where(Tensor cond, Tensor a, Tensor b);
 
     // in place
-    [DllImport(Lib)] internal static extern void rt_zero_(IntPtr a);
-    [DllImport(Lib)] internal static extern void rt_fill_(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern void rt_mul_scalar_(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern void rt_add_scalar_(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern void rt_copy_(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern void rt_mul_(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern void rt_add_(IntPtr a, IntPtr b, double alpha);
-    [DllImport(Lib)] internal static extern void rt_addcmul_(IntPtr a, IntPtr b, IntPtr c, double value);
-    [DllImport(Lib)] internal static extern void rt_addcdiv_(IntPtr a, IntPtr b, IntPtr c, double value);
-    [DllImport(Lib)] internal static extern void rt_uniform_(IntPtr a, double lo, double hi, IntPtr g);
+    [LibraryImport(Lib)] internal static partial void rt_zero_(Tensor a);
+    [LibraryImport(Lib)] internal static partial void rt_fill_(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial void rt_mul_scalar_(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial void rt_add_scalar_(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial void rt_copy_(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial void rt_mul_(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial void rt_add_(Tensor a, Tensor b, double alpha);
+    [LibraryImport(Lib)] internal static partial void rt_addcmul_(Tensor a, Tensor b, Tensor c, double value);
+    [LibraryImport(Lib)] internal static partial void rt_addcdiv_(Tensor a, Tensor b, Tensor c, double value);
+    [LibraryImport(Lib)] internal static partial void rt_uniform_(Tensor a, double lo, double hi, [MarshalUsing(typeof(OptionalGeneratorMarshaller))] Generator? g);
 
     // comparisons
-    [DllImport(Lib)] internal static extern IntPtr rt_eq(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_ne(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_lt(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_le(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_gt(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_ge(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_eq_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_ne_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_lt_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_le_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_gt_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_ge_scalar(IntPtr a, double s);
-    [DllImport(Lib)] internal static extern IntPtr rt_logical_and(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_logical_or(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern int rt_equal(IntPtr a, IntPtr b);
-    [DllImport(Lib)] internal static extern int rt_allclose(IntPtr a, IntPtr b, double rtol, double atol);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_eq(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_ne(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_lt(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_le(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_gt(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_ge(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_eq_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_ne_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_lt_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_le_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_gt_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_ge_scalar(Tensor a, double s);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_logical_and(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_logical_or(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial int rt_equal(Tensor a, Tensor b);
+    [LibraryImport(Lib)] internal static partial int rt_allclose(Tensor a, Tensor b, double rtol, double atol);
 
     // reductions
-    [DllImport(Lib)] internal static extern IntPtr rt_sum(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_mean(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_max(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_min(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_sum_dims(IntPtr a, long* dims, int n, int keepdim);
-    [DllImport(Lib)] internal static extern IntPtr rt_mean_dims(IntPtr a, long* dims, int n, int keepdim);
-    [DllImport(Lib)] internal static extern IntPtr rt_var_dims(IntPtr a, long* dims, int n, int unbiased, int keepdim);
-    [DllImport(Lib)] internal static extern IntPtr rt_amax(IntPtr a, long* dims, int n, int keepdim);
-    [DllImport(Lib)] internal static extern IntPtr rt_amin(IntPtr a, long* dims, int n, int keepdim);
-    [DllImport(Lib)] internal static extern IntPtr rt_argmax(IntPtr a, long dim, int keepdim);
-    [DllImport(Lib)] internal static extern void rt_max_dim(IntPtr a, long dim, int keepdim, IntPtr* values, IntPtr* indices);
-    [DllImport(Lib)] internal static extern void rt_sort(IntPtr a, long dim, int descending, int stable, IntPtr* values, IntPtr* indices);
-    [DllImport(Lib)] internal static extern void rt_topk(IntPtr a, long k, long dim, int largest, IntPtr* values, IntPtr* indices);
-    [DllImport(Lib)] internal static extern IntPtr rt_cumsum(IntPtr a, long dim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_sum(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_mean(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_max(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_min(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_sum_dims(Tensor a, long* dims, int n, int keepdim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_mean_dims(Tensor a, long* dims, int n, int keepdim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_var_dims(Tensor a, long* dims, int n, int unbiased, int keepdim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_amax(Tensor a, long* dims, int n, int keepdim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_amin(Tensor a, long* dims, int n, int keepdim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_argmax(Tensor a, long dim, int keepdim);
+    [LibraryImport(Lib)] internal static partial void rt_max_dim(Tensor a, long dim, int keepdim, IntPtr* values, IntPtr* indices);
+    [LibraryImport(Lib)] internal static partial void rt_sort(Tensor a, long dim, int descending, int stable, IntPtr* values, IntPtr* indices);
+    [LibraryImport(Lib)] internal static partial void rt_topk(Tensor a, long k, long dim, int largest, IntPtr* values, IntPtr* indices);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_cumsum(Tensor a, long dim);
 
     // shape
-    [DllImport(Lib)] internal static extern IntPtr rt_reshape(IntPtr a, long* shape, int n);
-    [DllImport(Lib)] internal static extern IntPtr rt_view(IntPtr a, long* shape, int n);
-    [DllImport(Lib)] internal static extern IntPtr rt_expand(IntPtr a, long* shape, int n);
-    [DllImport(Lib)] internal static extern IntPtr rt_repeat(IntPtr a, long* reps, int n);
-    [DllImport(Lib)] internal static extern IntPtr rt_permute(IntPtr a, long* dims, int n);
-    [DllImport(Lib)] internal static extern IntPtr rt_transpose(IntPtr a, long d0, long d1);
-    [DllImport(Lib)] internal static extern IntPtr rt_flatten(IntPtr a, long start, long end);
-    [DllImport(Lib)] internal static extern IntPtr rt_squeeze(IntPtr a, long dim);
-    [DllImport(Lib)] internal static extern IntPtr rt_unsqueeze(IntPtr a, long dim);
-    [DllImport(Lib)] internal static extern IntPtr rt_slice(IntPtr a, long dim, long start, long end, long step);
-    [DllImport(Lib)] internal static extern IntPtr rt_select(IntPtr a, long dim, long index);
-    [DllImport(Lib)] internal static extern IntPtr rt_cat(IntPtr* ts, int n, long dim);
-    [DllImport(Lib)] internal static extern IntPtr rt_stack(IntPtr* ts, int n, long dim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_reshape(Tensor a, long* shape, int n);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_view(Tensor a, long* shape, int n);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_expand(Tensor a, long* shape, int n);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_repeat(Tensor a, long* reps, int n);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_permute(Tensor a, long* dims, int n);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_transpose(Tensor a, long d0, long d1);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_flatten(Tensor a, long start, long end);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_squeeze(Tensor a, long dim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_unsqueeze(Tensor a, long dim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_slice(Tensor a, long dim, long start, long end, long step);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_select(Tensor a, long dim, long index);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_cat(IntPtr* ts, int n, long dim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_stack(IntPtr* ts, int n, long dim);
 
     // indexing
-    [DllImport(Lib)] internal static extern IntPtr rt_index_select(IntPtr a, long dim, IntPtr index);
-    [DllImport(Lib)] internal static extern IntPtr rt_gather(IntPtr a, long dim, IntPtr index);
-    [DllImport(Lib)] internal static extern IntPtr rt_masked_select(IntPtr a, IntPtr mask);
-    [DllImport(Lib)] internal static extern IntPtr rt_masked_fill(IntPtr a, IntPtr mask, double value);
-    [DllImport(Lib)] internal static extern IntPtr rt_nonzero(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_index(IntPtr a, IntPtr* indices, int n);
-    [DllImport(Lib)] internal static extern void rt_index_put_(IntPtr a, IntPtr* indices, int n, IntPtr values, int accumulate);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_index_select(Tensor a, long dim, Tensor index);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_gather(Tensor a, long dim, Tensor index);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_masked_select(Tensor a, Tensor mask);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_masked_fill(Tensor a, Tensor mask, double value);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_nonzero(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_index(Tensor a, IntPtr* indices, int n);
+    [LibraryImport(Lib)] internal static partial void rt_index_put_(Tensor a, IntPtr* indices, int n, Tensor values, int accumulate);
 
     // autograd
-    [DllImport(Lib)] internal static extern void rt_set_requires_grad(IntPtr a, int on);
-    [DllImport(Lib)] internal static extern int rt_requires_grad(IntPtr a);
-    [DllImport(Lib)] internal static extern void rt_backward(IntPtr a, IntPtr grad);
-    [DllImport(Lib)] internal static extern IntPtr rt_grad(IntPtr a);
-    [DllImport(Lib)] internal static extern void rt_clear_grad(IntPtr a);
-    [DllImport(Lib)] internal static extern IntPtr rt_detach(IntPtr a);
-    [DllImport(Lib)] internal static extern int rt_set_grad_enabled(int on);
-    [DllImport(Lib)] internal static extern int rt_is_grad_enabled();
+    [LibraryImport(Lib)] internal static partial void rt_set_requires_grad(Tensor a, int on);
+    [LibraryImport(Lib)] internal static partial int rt_requires_grad(Tensor a);
+    [LibraryImport(Lib)] internal static partial void rt_backward(Tensor a, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? grad);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_grad(Tensor a);
+    [LibraryImport(Lib)] internal static partial void rt_clear_grad(Tensor a);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_detach(Tensor a);
+    [LibraryImport(Lib)] internal static partial int rt_set_grad_enabled(int on);
+    [LibraryImport(Lib)] internal static partial int rt_is_grad_enabled();
 
     // nn
-    [DllImport(Lib)] internal static extern IntPtr rt_conv2d(IntPtr x, IntPtr w, IntPtr b, long* stride, long* padding, long* dilation, long groups);
-    [DllImport(Lib)] internal static extern IntPtr rt_linear(IntPtr x, IntPtr w, IntPtr b);
-    [DllImport(Lib)] internal static extern IntPtr rt_batch_norm(IntPtr x, IntPtr w, IntPtr b, IntPtr rm, IntPtr rv, int training, double momentum, double eps);
-    [DllImport(Lib)] internal static extern IntPtr rt_leaky_relu(IntPtr x, double slope);
-    [DllImport(Lib)] internal static extern void rt_leaky_relu_(IntPtr x, double slope);
-    [DllImport(Lib)] internal static extern IntPtr rt_softmax(IntPtr x, long dim);
-    [DllImport(Lib)] internal static extern IntPtr rt_log_softmax(IntPtr x, long dim);
-    [DllImport(Lib)] internal static extern IntPtr rt_max_pool2d(IntPtr x, long* kernel, long* stride, long* padding);
-    [DllImport(Lib)] internal static extern IntPtr rt_adaptive_avg_pool2d(IntPtr x, long* output);
-    [DllImport(Lib)] internal static extern IntPtr rt_upsample_nearest2d(IntPtr x, long* size);
-    [DllImport(Lib)] internal static extern IntPtr rt_upsample_bilinear2d(IntPtr x, long* size, int alignCorners);
-    [DllImport(Lib)] internal static extern IntPtr rt_bce_with_logits(IntPtr x, IntPtr y, IntPtr weight, IntPtr posWeight, long reduction);
-    [DllImport(Lib)] internal static extern IntPtr rt_mse_loss(IntPtr x, IntPtr y, long reduction);
-    [DllImport(Lib)] internal static extern IntPtr rt_cross_entropy(IntPtr x, IntPtr target, IntPtr weight, long reduction, long ignoreIndex);
-    [DllImport(Lib)] internal static extern IntPtr rt_nms(IntPtr boxes, IntPtr scores, double iou);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_conv2d(Tensor x, Tensor w, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? b, long* stride, long* padding, long* dilation, long groups);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_linear(Tensor x, Tensor w, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? b);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_batch_norm(Tensor x, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? w, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? b, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? rm, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? rv, int training, double momentum, double eps);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_leaky_relu(Tensor x, double slope);
+    [LibraryImport(Lib)] internal static partial void rt_leaky_relu_(Tensor x, double slope);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_softmax(Tensor x, long dim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_log_softmax(Tensor x, long dim);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_max_pool2d(Tensor x, long* kernel, long* stride, long* padding);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_adaptive_avg_pool2d(Tensor x, long* output);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_upsample_nearest2d(Tensor x, long* size);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_upsample_bilinear2d(Tensor x, long* size, int alignCorners);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_bce_with_logits(Tensor x, Tensor y, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? weight, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? posWeight, long reduction);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_mse_loss(Tensor x, Tensor y, long reduction);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_cross_entropy(Tensor x, Tensor target, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? weight, long reduction, long ignoreIndex);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_nms(Tensor boxes, Tensor scores, double iou);
+
+    // optimizers
+    [LibraryImport(Lib)] internal static partial void rt_adam_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, int n, double lr, double beta1, double beta2, double eps, double weightDecay, long step);
 
     // images
-    [DllImport(Lib)] internal static extern IntPtr rt_image_decode(byte* data, long length);
-    [DllImport(Lib)] internal static extern IntPtr rt_image_encode(IntPtr image, [MarshalAs(UnmanagedType.LPUTF8Str)] string ext, int jpegQuality);
-    [DllImport(Lib)] internal static extern IntPtr rt_image_resize(IntPtr image, long height, long width, int interpolation);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_image_decode(byte* data, long length);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_image_encode(Tensor image, [MarshalAs(UnmanagedType.LPUTF8Str)] string ext, int jpegQuality);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_image_resize(Tensor image, long height, long width, int interpolation);
 }

@@ -1,12 +1,18 @@
+using static Repro.Torch.Native.LibTorch;
+using static Repro.Torch.Native.NativeCheck;
+
 namespace Repro.Torch.Optim;
 
 /// <summary>
 /// Adam with PyTorch's semantics (torch.optim.Adam, amsgrad off): with g = ∇ + λ·θ (L2 weight decay),
 ///   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
 ///   θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
+/// A step is one native call over every parameter (rt_adam_step): the per-parameter loop of a few ops each cost a
+/// dozen boundary crossings and handle allocations per parameter, over a couple of hundred parameters per step.
 /// </summary>
-public sealed class Adam : Optimizer
+public sealed unsafe class Adam : Optimizer
 {
+    // The moments, created by the native step the first time their parameter has a gradient; owned here.
     private readonly Tensor?[] m, v;
 
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999,
@@ -25,19 +31,32 @@ public sealed class Adam : Optimizer
     /// <summary>Steps taken (t). PyTorch counts per parameter; every parameter here steps together.</summary>
     public long StepCount { get; private set; }
 
-    protected override void BeginStep() => StepCount++;
-
-    protected override void Update(int index, Tensor parameter, Tensor grad)
+    public override void step()
     {
-        var g = WeightDecay != 0 ? grad + parameter * WeightDecay : grad;
-        var mi = StateLike(ref m[index], parameter);
-        var vi = StateLike(ref v[index], parameter);
-        mi.mul_(Beta1).add_(g, 1 - Beta1);
-        vi.mul_(Beta2).addcmul_(g, g, 1 - Beta2);
-        var biasCorrection1 = 1 - Math.Pow(Beta1, StepCount);
-        var biasCorrection2 = 1 - Math.Pow(Beta2, StepCount);
-        var denominator = vi.sqrt().mul_(1 / Math.Sqrt(biasCorrection2)).add_(Eps);
-        parameter.addcdiv_(mi, denominator, -LearningRate / biasCorrection1);
+        StepCount++;
+        var n = Parameters.Count;
+        // A YOLOv3 has a couple of hundred parameters: three handle arrays fit the stack comfortably.
+        var parameters = stackalloc IntPtr[n];
+        var expAvg = stackalloc IntPtr[n];
+        var expAvgSq = stackalloc IntPtr[n];
+        for (var i = 0; i < n; i++)
+        {
+            parameters[i] = Parameters[i].Handle;
+            expAvg[i] = m[i]?.Handle ?? IntPtr.Zero;
+            expAvgSq[i] = v[i]?.Handle ?? IntPtr.Zero;
+        }
+        rt_adam_step(parameters, expAvg, expAvgSq, n, LearningRate, Beta1, Beta2, Eps, WeightDecay, StepCount);
+        // Raw handles above: the tensors behind them must stay reachable through the call.
+        GC.KeepAlive(Parameters);
+        GC.KeepAlive(m);
+        GC.KeepAlive(v);
+        // Take ownership of moments the step created, before reporting any error, so none leaks.
+        for (var i = 0; i < n; i++)
+        {
+            if (m[i] is null && expAvg[i] != IntPtr.Zero) m[i] = new Tensor(expAvg[i]).DetachFromDisposeScope();
+            if (v[i] is null && expAvgSq[i] != IntPtr.Zero) v[i] = new Tensor(expAvgSq[i]).DetachFromDisposeScope();
+        }
+        ThrowIfError();
     }
 
     public override Dictionary<string, Tensor> state_dict()

@@ -17,7 +17,18 @@ public sealed class SGD : Optimizer
     public double Momentum { get; }
     public double WeightDecay { get; }
 
-    protected override void Update(int index, Tensor parameter, Tensor grad)
+    public override void step()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        for (var i = 0; i < Parameters.Count; i++)
+        {
+            using var grad = Parameters[i].grad;
+            if (grad is not null) Update(i, Parameters[i], grad);
+        }
+    }
+
+    private void Update(int index, Tensor parameter, Tensor grad)
     {
         var g = WeightDecay != 0 ? grad + parameter * WeightDecay : grad;
         if (Momentum != 0)

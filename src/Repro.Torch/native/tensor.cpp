@@ -26,6 +26,9 @@ EXPORT int32_t rt_device_index(Tensor t) { CATCH_RETURN(int32_t, -1, static_cast
 EXPORT int32_t rt_is_contiguous(Tensor t) { CATCH_RETURN(int32_t, -1, t->is_contiguous() ? 1 : 0) }
 EXPORT void* rt_data_ptr(Tensor t) { CATCH_RETURN(void*, nullptr, t->data_ptr()) }
 EXPORT double rt_item(Tensor t) { CATCH_RETURN(double, 0.0, t->item<double>()) }
+// libtorch's count of in-place writes to the tensor's data (every optimizer step, copy_ and running-statistics
+// update bumps it): how a cache derived from a tensor knows it went stale.
+EXPORT int64_t rt_version_counter(Tensor t) { CATCH_RETURN(int64_t, -1, static_cast<int64_t>(t->_version())) }
 
 // ---- creation ---------------------------------------------------------------------------------------------
 

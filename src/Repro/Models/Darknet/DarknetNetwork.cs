@@ -9,7 +9,8 @@ namespace Repro.Models.Darknet;
 /// the paper. Parameters are named "{layer}.conv.weight", "{layer}.bn.running_mean", "{layer}.linear.bias", ….
 /// Forward returns the raw outputs of the [yolo] layers in network order (82, 94, 106 for YOLOv3), decoded to boxes
 /// and scores as well in eval mode; a cfg without [yolo] layers (the Darknet-53 classifier) returns its last layer
-/// as the one raw output.
+/// as the one raw output. In eval mode without gradients each conv runs with its batch norm folded into it
+/// (<see cref="FoldedConvBatchNorm"/>): every layer's output equals the unfolded one up to float rounding.
 /// </summary>
 public sealed class DarknetNetwork : Module, IDetector
 {
@@ -95,6 +96,17 @@ public sealed class DarknetNetwork : Module, IDetector
     {
         if (range.Last >= LayerCount) throw new ArgumentOutOfRangeException(nameof(range), range.ToString(), $"the network has layers 0–{LayerCount - 1}");
         foreach (var i in range.Indices) layers[i].freeze();
+    }
+
+    /// <summary>Whether the eval forward without gradients folds each conv's batch norm into the conv (on; off only
+    /// to compare the two in tests).</summary>
+    internal bool FoldsBatchNorm
+    {
+        get => layers.OfType<ConvolutionalLayer>().All(c => c.FoldsBatchNorm);
+        set
+        {
+            foreach (var c in layers.OfType<ConvolutionalLayer>()) c.FoldsBatchNorm = value;
+        }
     }
 
     /// <summary>Layers whose modules are frozen.</summary>
