@@ -10,11 +10,13 @@ internal sealed record CalibrationVariant(string Name, IReadOnlyDictionary<strin
     public static readonly IReadOnlyList<CalibrationVariant> All =
     [
         new("baseline", new Dictionary<string, string?>(),
-            "the machine as it is: every logical CPU, oneDNN's and OpenBLAS's own choice of kernels"),
+            "the machine as it is: tasks side by side, one per core, each on one thread; oneDNN's and OpenBLAS's own choice of kernels"),
         new("onednn-avx2", new Dictionary<string, string?> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2" },
             "oneDNN (convolutions, batch norm) capped at AVX2: the kernels of a machine without AVX-512"),
-        new("threads-1", new Dictionary<string, string?> { ["OMP_NUM_THREADS"] = "1" },
-            "one thread for libtorch and OpenBLAS: every parallel reduction summed in another order"),
+        // A study on a CPU runs every task on one thread by default, on any machine, so OMP_NUM_THREADS=1 changes no
+        // byte; what changes the order of sums is a task on several threads, as --jobs 1 (or REPRO_JOBS=1) runs it.
+        new("one-process", new Dictionary<string, string?> { ["REPRO_JOBS"] = "1" },
+            "tasks one after another in one process, each on every core: every parallel reduction summed in another order"),
         // OpenBLAS 0.3.21 (Debian 12, DYNAMIC_ARCH) already picks its Haswell kernels on the development machine (an
         // AMD EPYC it does not know), so Haswell would change nothing there; Sandybridge (AVX without FMA) differs
         // from the default of every x86-64 CPU since 2013 and runs on all of them.

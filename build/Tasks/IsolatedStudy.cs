@@ -12,7 +12,7 @@ namespace Repro.Build.Tasks;
 internal sealed record IsolatedStudy(string Label, string Profile, string ArtifactsRoot, IReadOnlyDictionary<string, string?> Environment, IReadOnlyList<string> Overrides)
 {
     /// <summary>The variables through which a caller's shell could perturb a run: every isolated run states them.</summary>
-    public static readonly IReadOnlyList<string> RoundingVariables = ["ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS"];
+    public static readonly IReadOnlyList<string> RoundingVariables = ["ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "REPRO_JOBS"];
 
     public string TablesDir(BuildContext context) => Path.Combine(ArtifactsRoot, ProfileFile.Read(context, Profile).Name, "tables");
 

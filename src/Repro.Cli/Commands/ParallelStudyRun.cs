@@ -17,7 +17,7 @@ internal static class ParallelStudyRun
     public static IReadOnlyList<TaskOutcome> Run(StudyPlan plan, string target, bool force, int jobs, IReadOnlyList<string> devices, IReadOnlyList<string> workerArgs)
     {
         var slots = devices.Count > 0 ? devices.ToList() : Enumerable.Range(0, Math.Max(1, jobs)).Select(_ => "").ToList();
-        var threads = Math.Max(1, Environment.ProcessorCount / slots.Count);
+        var threads = Math.Max(1, CpuJobs.Cores / slots.Count);
         var forced = force ? plan.Select(target).Select(t => t.Id).ToHashSet() : [];
         var pending = plan.UpTo(target).ToList();
         var running = new Dictionary<string, (Process Process, int Slot, Stopwatch Clock, string Why)>();
