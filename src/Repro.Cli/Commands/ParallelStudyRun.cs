@@ -23,7 +23,7 @@ internal static class ParallelStudyRun
         var running = new Dictionary<string, (Process Process, int Slot, Stopwatch Clock, string Why)>();
         var outcomes = new List<TaskOutcome>();
         string? failed = null;
-        AnsiConsole.MarkupLine(Markup.Escape($"{pending.Count} tasks, {slots.Count} at once ({(devices.Count > 0 ? string.Join(", ", devices) : $"{threads} CPU threads each")})"));
+        AnsiConsole.MarkupLine(Markup.Escape($"{pending.Count} tasks, {slots.Count} at once ({(devices.Count > 0 ? string.Join(", ", devices) : $"{threads} CPU thread{(threads == 1 ? "" : "s")} each")})"));
         while (pending.Count > 0 || running.Count > 0)
         {
             plan.Invalidate();
