@@ -6,6 +6,9 @@ rounding filters to multiples of 8, the square input size), with PyTorch's own m
   forward     eval mode under torch.no_grad() (what evaluation and the layer analysis do);
   train-step  train mode: forward, a trivial loss (the sum of the outputs' means), backward, torch.optim.Adam.
 Prints one JSON object per line: width, size, batch, pass, parameters, images_per_second (best of the rounds).
+With --profile DIR it times nothing: it records the two workloads op by op with torch.autograd.profiler (the legacy
+profiler, the one `repro bench --profile-ops` uses through the shim) at the first config (default 0.25/160) into
+DIR/pytorch-forward.json and DIR/pytorch-train-step.json, for benchmarks/compare_op_profiles.py.
 Run by `./build.sh --target Bench` when python3-torch is installed; never by Test. Not part of the product.
 """
 import argparse
@@ -109,15 +112,35 @@ def images_per_second(step, batch, min_seconds, rounds):
     return best
 
 
+def profile(path, step, iterations, warmup=3):
+    """Records `iterations` calls of step, after `warmup` unrecorded ones (oneDNN primitives, the allocator), as a
+    chrome trace. use_kineto=False on purpose: the legacy profiler is what the shim's profile uses (and all a
+    libtorch without Kineto, like Debian's, has), so both traces come from the same instrumentation."""
+    for _ in range(warmup):
+        step()
+    with torch.autograd.profiler.profile(use_kineto=False) as recorded:
+        for _ in range(iterations):
+            step()
+    recorded.export_chrome_trace(str(path))
+    print(path, flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--configs", nargs="+", default=["0.125/128", "0.25/160", "0.5/256", "1/416"], help="width/size pairs")
+    parser.add_argument("--configs", nargs="+", default=None, help="width/size pairs (default: 0.125/128 0.25/160 0.5/256 1/416; "
+                        "with --profile: 0.25/160, the smoke size)")
     parser.add_argument("--batch", type=int, default=8)
     parser.add_argument("--classes", type=int, default=5)
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: PyTorch's)")
     parser.add_argument("--min-seconds", type=float, default=1.0, help="timed seconds per round")
     parser.add_argument("--rounds", type=int, default=1, help="timed rounds per measurement; the best is printed")
+    parser.add_argument("--profile", type=pathlib.Path, metavar="DIR", help="record op profiles of the first config into DIR instead of timing")
+    parser.add_argument("--profile-iterations", type=int, default=10, help="forwards and steps recorded by --profile")
     args = parser.parse_args()
+    if args.configs is None:
+        args.configs = ["0.25/160"] if args.profile else ["0.125/128", "0.25/160", "0.5/256", "1/416"]
+    elif args.profile:
+        args.configs = args.configs[:1]
     if args.threads:
         torch.set_num_threads(args.threads)
     _, layers = parse_cfg(CFG)
@@ -138,6 +161,14 @@ def main():
             adam.zero_grad(set_to_none=True)
             sum(o.mean() for o in model(images)).backward()
             adam.step()
+
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+            model.eval()
+            profile(args.profile / "pytorch-forward.json", forward, args.profile_iterations)
+            model.train()
+            profile(args.profile / "pytorch-train-step.json", train_step, args.profile_iterations)
+            continue
 
         model.eval()
         rate = images_per_second(forward, args.batch, args.min_seconds, args.rounds)

@@ -194,6 +194,45 @@ public static unsafe class torch
         ThrowIfError();
     }
 
+    /// <summary>
+    /// Op-by-op timing with libtorch's legacy autograd profiler, the one PyTorch 1.13's
+    /// <c>torch.autograd.profiler.profile()</c> uses on a libtorch without Kineto: a trace from here and one from
+    /// PyTorch on the same libtorch compare like for like (benchmarks/compare_op_profiles.py).
+    /// </summary>
+    public static class profiler
+    {
+        /// <summary>
+        /// Records every op the calling thread runs until disposed, then writes them to <paramref name="path"/> as a
+        /// chrome trace (a JSON array of complete events with inclusive durations, in µs). libtorch keeps the
+        /// profiler's state per thread: dispose on the thread that started it, and open one at a time per thread.
+        /// </summary>
+        public static IDisposable Record(string path) => new Recording(path);
+
+        private sealed class Recording : IDisposable
+        {
+            private readonly int thread = Environment.CurrentManagedThreadId;
+            private IntPtr handle;
+
+            internal Recording(string path)
+            {
+                handle = rt_profile_begin(Path.GetFullPath(path));
+                if (handle == IntPtr.Zero) ThrowIfError();
+            }
+
+            // No finalizer: it would run on the finalizer thread, whose profiler state is not the one to end.
+            public void Dispose()
+            {
+                if (handle == IntPtr.Zero) return;
+                if (Environment.CurrentManagedThreadId != thread)
+                    throw new InvalidOperationException("a profile must end on the thread that started it (libtorch's profiler state is per thread)");
+                var h = handle;
+                handle = IntPtr.Zero;
+                rt_profile_end(h);
+                ThrowIfError();
+            }
+        }
+    }
+
     public static class cuda
     {
         public static bool is_available() => rt_cuda_is_available() == 1;

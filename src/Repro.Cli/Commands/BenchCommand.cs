@@ -24,11 +24,25 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { Description = "model batch size", DefaultValueFactory = _ => 8 };
         var device = new Option<string>("--device") { Description = "cpu or cuda[:N]", DefaultValueFactory = _ => "cpu" };
         var results = new Option<FileInfo?>("--results") { Description = "also write the model and training rates as CSV (suite, width, size, batch, pass, images_per_second), for tools that compare runs" };
+        var profileOps = new Option<DirectoryInfo?>("--profile-ops")
+        {
+            Description = "instead of measuring, record op-by-op profiles (chrome traces) of eval forwards and training steps at the first "
+                          + "--widths/--sizes (default: width 0.25, 160 px, the smoke size) into DIR, for benchmarks/compare_op_profiles.py",
+        };
+        var profileIterations = new Option<int>("--profile-iterations") { Description = "forwards and steps recorded by --profile-ops", DefaultValueFactory = _ => 10 };
         var command = new Command("bench", "Measure the engine, the model, the data pipeline and the layer analysis against the machine's limits.")
-            { threads, repeats, suites, widths, sizes, batch, device, results };
+            { threads, repeats, suites, widths, sizes, batch, device, results, profileOps, profileIterations };
         command.SetAction(parse =>
         {
             if (parse.GetValue(threads) is { } n) torch.set_num_threads(n);
+            if (parse.GetValue(profileOps) is { } profileDir)
+            {
+                // The smoke size unless a width or size was given: the grid's defaults start with the paper's model.
+                var width = parse.GetResult(widths) is { Implicit: false } ? parse.GetValue(widths)![0] : 0.25;
+                var size = parse.GetResult(sizes) is { Implicit: false } ? parse.GetValue(sizes)![0] : 160;
+                ProfileOps(profileDir, width, size, parse.GetValue(batch), Device.Parse(parse.GetValue(device)!), parse.GetValue(profileIterations));
+                return 0;
+            }
             var chosen = parse.GetValue(suites) is { Length: > 0 } s ? s : Suites;
             if (chosen.FirstOrDefault(x => !Suites.Contains(x)) is { } unknown)
             {
@@ -82,6 +96,27 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The two workloads benchmarks/pytorch_yolov3.py --profile records, through the benchmarks' own code paths:
+    /// eval forwards without gradients, and training steps (forward, YOLOv3 loss, backward, Adam). Three warm-up
+    /// iterations first, so one-time work (oneDNN primitive creation, the allocator's first growth) stays out.
+    /// </summary>
+    private static void ProfileOps(DirectoryInfo dir, double width, int size, int batch, Device device, int iterations)
+    {
+        const int warmup = 3;
+        dir.Create();
+        AnsiConsole.MarkupLine($"libtorch {torch.version}, {torch.get_num_threads()} threads: profiling YOLOv3 w{width} {size}px batch {batch}, {iterations} iterations each");
+        var forward = Path.Combine(dir.FullName, "repro-forward.json");
+        ModelBenchmark.ProfileForward(new ModelBenchmarkOptions
+        {
+            Widths = [width], Sizes = [size], BatchSize = batch, Device = device, WarmupIterations = warmup,
+        }, forward, iterations);
+        AnsiConsole.MarkupLine($"  {Markup.Escape(forward)}");
+        var trainStep = Path.Combine(dir.FullName, "repro-train-step.json");
+        TrainingBenchmark.Profile(new TrainingConfig(width, size, batch), new TrainingBenchmarkOptions { Device = device, WarmupSteps = warmup }, trainStep, iterations);
+        AnsiConsole.MarkupLine($"  {Markup.Escape(trainStep)}");
     }
 
     private static string Rate(string suite, double width, int size, int batch, string pass, double imagesPerSecond) =>

@@ -195,6 +195,10 @@ internal static unsafe partial class LibTorch
     // optimizers
     [LibraryImport(Lib)] internal static partial void rt_adam_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, int n, double lr, double beta1, double beta2, double eps, double weightDecay, long step);
 
+    // profiler (legacy autograd profiler; begin and end on the same thread)
+    [LibraryImport(Lib)] internal static partial IntPtr rt_profile_begin([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
+    [LibraryImport(Lib)] internal static partial void rt_profile_end(IntPtr profile);
+
     // images
     [LibraryImport(Lib)] internal static partial IntPtr rt_image_decode(byte* data, long length);
     [LibraryImport(Lib)] internal static partial IntPtr rt_image_encode(Tensor image, [MarshalAs(UnmanagedType.LPUTF8Str)] string ext, int jpegQuality);

@@ -58,12 +58,10 @@ public static class ModelBenchmark
         var rows = new List<ModelBenchmarkRow>();
         foreach (var width in options.Widths)
         {
-            using var network = DarknetNetwork.Build(BuiltinCfgs.YoloV3(new ModelOverrides(options.Classes, width)), options.Seed, options.Device);
+            using var network = Network(options, width);
             foreach (var size in options.Sizes)
             {
-                using var generator = new Generator(options.Seed);
-                using var cpuImages = torch.rand([options.BatchSize, 3, size, size], generator);
-                using var images = cpuImages.to(options.Device);
+                using var images = Images(options, size);
                 var flops = network.FlopsPerImage(size, size);
                 foreach (var pass in options.Passes)
                 {
@@ -81,29 +79,65 @@ public static class ModelBenchmark
         return rows;
     }
 
+    /// <summary>
+    /// Records <paramref name="iterations"/> eval forwards (no grad, as <see cref="ModelPass.Forward"/> times them) of
+    /// the first width and size of <paramref name="options"/> into <paramref name="path"/>, after the options' warm-up
+    /// iterations: op by op with <see cref="torch.profiler"/>, for comparison with PyTorch's profile of the same model.
+    /// </summary>
+    public static void ProfileForward(ModelBenchmarkOptions options, string path, int iterations)
+    {
+        var (width, size) = (options.Widths[0], options.Sizes[0]);
+        using var network = Network(options, width);
+        using var images = Images(options, size);
+        network.eval();
+        for (var i = 0; i < options.WarmupIterations; i++) Once(network, images, ModelPass.Forward);
+        Synchronize(options.Device);
+        using (torch.profiler.Record(path))
+        {
+            for (var i = 0; i < iterations; i++) Once(network, images, ModelPass.Forward);
+            Synchronize(options.Device);
+        }
+        network.train();
+    }
+
+    private static DarknetNetwork Network(ModelBenchmarkOptions options, double width) =>
+        DarknetNetwork.Build(BuiltinCfgs.YoloV3(new ModelOverrides(options.Classes, width)), options.Seed, options.Device);
+
+    /// <summary>A batch of uniform random images, drawn on the CPU from the options' seed and moved to the device.</summary>
+    private static Tensor Images(ModelBenchmarkOptions options, int size)
+    {
+        using var generator = new Generator(options.Seed);
+        using var cpuImages = torch.rand([options.BatchSize, 3, size, size], generator);
+        return cpuImages.to(options.Device);
+    }
+
+    private static void Once(DarknetNetwork network, Tensor images, ModelPass pass)
+    {
+        using var scope = torch.NewDisposeScope();
+        if (pass == ModelPass.Forward)
+        {
+            using var _ = torch.no_grad();
+            network.Forward(images);
+        }
+        else
+        {
+            var outputs = network.Forward(images).Raw;
+            var loss = outputs.Select(o => o.mean()).Aggregate((a, b) => a + b);
+            loss.backward();
+            network.zero_grad();
+        }
+    }
+
+    private static void Synchronize(Device device)
+    {
+        if (device.Type == DeviceType.CUDA) torch.cuda.synchronize(Math.Max(device.Index, 0));
+    }
+
     private static ModelBenchmarkRow Measure(DarknetNetwork network, Tensor images, ModelPass pass, ModelBenchmarkOptions options)
     {
-        void Once()
-        {
-            using var scope = torch.NewDisposeScope();
-            if (pass == ModelPass.Forward)
-            {
-                using var _ = torch.no_grad();
-                network.Forward(images);
-            }
-            else
-            {
-                var outputs = network.Forward(images).Raw;
-                var loss = outputs.Select(o => o.mean()).Aggregate((a, b) => a + b);
-                loss.backward();
-                network.zero_grad();
-            }
-        }
+        void Once() => ModelBenchmark.Once(network, images, pass);
 
-        void Synchronize()
-        {
-            if (options.Device.Type == DeviceType.CUDA) torch.cuda.synchronize(Math.Max(options.Device.Index, 0));
-        }
+        void Synchronize() => ModelBenchmark.Synchronize(options.Device);
 
         if (pass == ModelPass.Forward) network.eval();
         else network.train();

@@ -77,27 +77,67 @@ public static class TrainingBenchmark
 
     public static TrainingBenchmarkRow Measure(TrainingConfig config, TrainingBenchmarkOptions options)
     {
-        if (config.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(config), config.BatchSize, "batch size must be at least 1");
-        var cfg = BuiltinCfgs.YoloV3(new ModelOverrides(options.Classes, config.Width, config.Size));
-        using var network = DarknetNetwork.Build(cfg, options.Seed, options.Device);
-        network.train();
-        using var optimizer = new Adam(network.trainable_parameters().ToList(), 1e-4);
-        var loss = new YoloLoss(network.Heads);
-        using var generator = new Generator(options.Seed);
-        using var cpuImages = torch.rand([config.BatchSize, 3, config.Size, config.Size], generator);
-        using var images = cpuImages.to(options.Device);
-        var targets = RandomBoxes(config, options);
-
-        for (var i = 0; i < options.WarmupSteps; i++) Step(network, loss, optimizer, images, targets, config, options.Device);
+        using var rig = new Rig(config, options);
+        for (var i = 0; i < options.WarmupSteps; i++) rig.Step();
         var sum = new StepPhases(0, 0, 0, 0);
         var steps = 0;
         var clock = Stopwatch.StartNew();
         while (steps < options.MinSteps || clock.Elapsed.TotalSeconds < options.MinSeconds)
         {
-            sum += Step(network, loss, optimizer, images, targets, config, options.Device);
+            sum += rig.Step();
             steps++;
         }
-        return new TrainingBenchmarkRow(config, options.Device.ToString(), steps, sum.Over(steps), network.FlopsPerImage(config.Size, config.Size) / 1e9);
+        return new TrainingBenchmarkRow(config, options.Device.ToString(), steps, sum.Over(steps), rig.Network.FlopsPerImage(config.Size, config.Size) / 1e9);
+    }
+
+    /// <summary>
+    /// Records <paramref name="steps"/> training steps, taken exactly as <see cref="Measure"/> takes them, into
+    /// <paramref name="path"/> after the options' warm-up steps: op by op with <see cref="torch.profiler"/>, for
+    /// comparison with PyTorch's profile of the same model.
+    /// </summary>
+    public static void Profile(TrainingConfig config, TrainingBenchmarkOptions options, string path, int steps)
+    {
+        using var rig = new Rig(config, options);
+        for (var i = 0; i < options.WarmupSteps; i++) rig.Step();
+        using var _ = torch.profiler.Record(path);
+        for (var i = 0; i < steps; i++) rig.Step(); // each step ends with a device synchronization (its last Lap)
+    }
+
+    /// <summary>A configuration set up for stepping: the network in train mode, Adam, the loss, images and boxes.</summary>
+    private sealed class Rig : IDisposable
+    {
+        private readonly TrainingConfig config;
+        private readonly Device device;
+        private readonly Adam optimizer;
+        private readonly YoloLoss loss;
+        private readonly Tensor images;
+        private readonly List<IReadOnlyList<BoundingBox>> targets;
+
+        internal Rig(TrainingConfig config, TrainingBenchmarkOptions options)
+        {
+            if (config.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(config), config.BatchSize, "batch size must be at least 1");
+            (this.config, device) = (config, options.Device);
+            var cfg = BuiltinCfgs.YoloV3(new ModelOverrides(options.Classes, config.Width, config.Size));
+            Network = DarknetNetwork.Build(cfg, options.Seed, options.Device);
+            Network.train();
+            optimizer = new Adam(Network.trainable_parameters().ToList(), 1e-4);
+            loss = new YoloLoss(Network.Heads);
+            using var generator = new Generator(options.Seed);
+            using var cpuImages = torch.rand([config.BatchSize, 3, config.Size, config.Size], generator);
+            images = cpuImages.to(options.Device);
+            targets = RandomBoxes(config, options);
+        }
+
+        internal DarknetNetwork Network { get; }
+
+        internal StepPhases Step() => TrainingBenchmark.Step(Network, loss, optimizer, images, targets, config, device);
+
+        public void Dispose()
+        {
+            images.Dispose();
+            optimizer.Dispose();
+            Network.Dispose();
+        }
     }
 
     private static StepPhases Step(DarknetNetwork network, YoloLoss loss, Optimizer optimizer, Tensor images,

@@ -28,4 +28,24 @@ public class TrainingBenchmarkTests
         Assert.That(row.FloorRatio(row.AchievedGflopsPerSecond), Is.EqualTo(1).Within(1e-12));
         Assert.That(row.FloorImagesPerSecond(row.AchievedGflopsPerSecond), Is.EqualTo(row.ImagesPerSecond).Within(1e-9 * row.ImagesPerSecond));
     }
+
+    [Test]
+    public void ProfilesOfForwardsAndStepsRecordTheirConvolutions()
+    {
+        var dir = Directory.CreateTempSubdirectory("repro-op-profile-");
+        try
+        {
+            var forward = Path.Combine(dir.FullName, "forward.json");
+            ModelBenchmark.ProfileForward(new ModelBenchmarkOptions { Widths = [0.125], Sizes = [32], BatchSize = 1, WarmupIterations = 0 }, forward, 1);
+            var step = Path.Combine(dir.FullName, "step.json");
+            TrainingBenchmark.Profile(new TrainingConfig(0.125, 32, 1), new TrainingBenchmarkOptions { WarmupSteps = 0, BoxesPerImage = 2 }, step, 1);
+            Assert.That(File.ReadAllText(forward), Does.Contain("aten::convolution"));
+            // A training step runs the backward and Adam too.
+            Assert.That(File.ReadAllText(step), Does.Contain("aten::convolution_backward").And.Contain("aten::addcdiv_"));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
