@@ -6,10 +6,12 @@ namespace Repro.Experiments.Claims;
 /// <summary>
 /// A claim as a signed statistic over units (seeds, seed pairs or the whole run), and how it becomes a verdict.
 /// Each unit's margin gets a 95 % bootstrap interval from the replicates of what it reads (centred, like the CKA
-/// intervals: docs/similarity.md); the claim's value is the worst unit's margin ("every seed"), and its interval the
-/// hull of the units' intervals, so it spans both the image resampling and the seed-to-seed spread. The claim holds
-/// when the whole interval is above 0, does not hold when it is below, and is inconclusive when it straddles 0: when
-/// the images cannot settle it, or the seeds disagree. <see cref="Across"/> names the units for the report ("seeds 0, 1").
+/// intervals: docs/similarity.md). A claim is a conjunction over its units ("every seed"), so its value is the worst
+/// unit's margin, and its interval is that minimum's: from the lowest lower bound to the lowest upper bound (if every
+/// margin lies in its interval, their minimum lies in this one). The claim holds when the whole interval is above 0
+/// (every unit clears the threshold), does not hold when it is below (some unit clearly fails), and is inconclusive
+/// when it straddles 0: no unit clearly fails, and one or more cannot be settled by the images.
+/// <see cref="Across"/> names the units for the report ("seeds 0, 1").
 /// </summary>
 internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Expected, string Across)
 {
@@ -20,7 +22,7 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
         if (Units.Count == 0) throw new KeyNotFoundException("nothing to judge the claim on");
         var judged = Units.Select(u => (Unit: u, Estimate: UnitInterval(u, results))).ToList();
         var worst = judged.MinBy(j => j.Estimate.Value);
-        var margin = new Estimate(worst.Estimate.Value, judged.Min(j => j.Estimate.Lower), judged.Max(j => j.Estimate.Upper));
+        var margin = new Estimate(worst.Estimate.Value, judged.Min(j => j.Estimate.Lower), judged.Min(j => j.Estimate.Upper));
         var measured = $"{worst.Unit.Describe(results)} ({worst.Unit.Label})";
         if (judged.Count > 1) measured += "; margins " + string.Join(", ", judged.Select(j => $"{j.Unit.Label} {Signed(j.Estimate.Value)}"));
         return (Decisions.Of(margin.Lower, margin.Upper), margin, measured, Uncertainty(results));
