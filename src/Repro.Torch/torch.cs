@@ -175,6 +175,13 @@ public static unsafe class torch
     public static int get_num_threads() => rt_get_num_threads();
 
     /// <summary>
+    /// Hands the process's free heap pages back to the system. The shim keeps freed memory (a training step reuses the
+    /// same blocks every step); call this between phases whose large allocations differ in size, or the kept blocks
+    /// add up (native/allocator.h).
+    /// </summary>
+    public static void release_free_memory() => rt_release_free_memory();
+
+    /// <summary>
     /// The intra-op thread count of the calling thread alone; 1 for helper threads (the data pipeline's) so their
     /// tensor work never starts an OpenMP team of its own. That matters beyond the helper: libgomp lets waiting
     /// threads spin only while it manages no more threads than there are cores, so a second team sends the main

@@ -12,17 +12,24 @@ namespace Repro.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    private static readonly string[] Suites = ["engine", "model", "training", "data", "similarity"];
+    private static readonly string[] Suites = ["engine", "model", "training", "data", "similarity", "analysis"];
+
+    /// <summary>What runs without --suite: all but the full-size analysis, which takes minutes and gigabytes.</summary>
+    private static readonly string[] DefaultSuites = ["engine", "model", "training", "data", "similarity"];
 
     public static Command Create()
     {
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: all cores)" };
         var repeats = new Option<int>("--repeats") { Description = "timed rounds per engine measurement (best is kept)", DefaultValueFactory = _ => 5 };
-        var suites = new Option<string[]>("--suite") { Description = $"what to measure: {string.Join(", ", Suites)} (default: all)", AllowMultipleArgumentsPerToken = true };
+        var suites = new Option<string[]>("--suite") { Description = $"what to measure: {string.Join(", ", Suites)} (default: all but analysis)", AllowMultipleArgumentsPerToken = true };
         var widths = new Option<double[]>("--widths") { Description = "model widths", DefaultValueFactory = _ => [1, 0.5, 0.25], AllowMultipleArgumentsPerToken = true };
         var sizes = new Option<int[]>("--sizes") { Description = "model input sizes", DefaultValueFactory = _ => [416, 256, 128], AllowMultipleArgumentsPerToken = true };
         var batch = new Option<int>("--batch") { Description = "model batch size", DefaultValueFactory = _ => 8 };
         var device = new Option<string>("--device") { Description = "cpu or cuda[:N]", DefaultValueFactory = _ => "cpu" };
+        var analysisWidth = new Option<double>("--analysis-width") { Description = "analysis suite: model width", DefaultValueFactory = _ => 1 };
+        var analysisSize = new Option<int>("--analysis-size") { Description = "analysis suite: input size", DefaultValueFactory = _ => 416 };
+        var analysisImages = new Option<int>("--analysis-images") { Description = "analysis suite: images (n)", DefaultValueFactory = _ => 200 };
+        var budget = new Option<double>("--budget-gib") { Description = "analysis suite: memory budget of the Gram capture, GiB", DefaultValueFactory = _ => 8 };
         var results = new Option<FileInfo?>("--results") { Description = "also write the model and training rates as CSV (suite, width, size, batch, pass, images_per_second), for tools that compare runs" };
         var profileOps = new Option<DirectoryInfo?>("--profile-ops")
         {
@@ -31,7 +38,7 @@ internal static class BenchCommand
         };
         var profileIterations = new Option<int>("--profile-iterations") { Description = "forwards and steps recorded by --profile-ops", DefaultValueFactory = _ => 10 };
         var command = new Command("bench", "Measure the engine, the model, the data pipeline and the layer analysis against the machine's limits.")
-            { threads, repeats, suites, widths, sizes, batch, device, results, profileOps, profileIterations };
+            { threads, repeats, suites, widths, sizes, batch, device, analysisWidth, analysisSize, analysisImages, budget, results, profileOps, profileIterations };
         command.SetAction(parse =>
         {
             if (parse.GetValue(threads) is { } n) torch.set_num_threads(n);
@@ -43,7 +50,7 @@ internal static class BenchCommand
                 ProfileOps(profileDir, width, size, parse.GetValue(batch), Device.Parse(parse.GetValue(device)!), parse.GetValue(profileIterations));
                 return 0;
             }
-            var chosen = parse.GetValue(suites) is { Length: > 0 } s ? s : Suites;
+            var chosen = parse.GetValue(suites) is { Length: > 0 } s ? s : DefaultSuites;
             if (chosen.FirstOrDefault(x => !Suites.Contains(x)) is { } unknown)
             {
                 AnsiConsole.MarkupLine($"[red]error:[/] unknown suite '{Markup.Escape(unknown)}' (choose from {string.Join(", ", Suites)})");
@@ -90,6 +97,15 @@ internal static class BenchCommand
             }
             if (chosen.Contains("data")) rows.AddRange(Print(DataBenchmark.Run()));
             if (chosen.Contains("similarity")) rows.AddRange(Print(SimilarityBenchmark.Run()));
+            if (chosen.Contains("analysis"))
+            {
+                var options = new AnalysisBenchmarkOptions
+                {
+                    Width = parse.GetValue(analysisWidth), Size = parse.GetValue(analysisSize), Examples = parse.GetValue(analysisImages),
+                    MemoryBudgetGiB = parse.GetValue(budget), Device = Device.Parse(parse.GetValue(device)!),
+                };
+                rows.AddRange(Print(AnalysisBenchmark.Run(options, p => AnsiConsole.MarkupLine(Markup.Escape($"    {p}")))));
+            }
             Summary(rows);
             if (parse.GetValue(results) is { } file)
                 File.WriteAllLines(file.FullName, ["suite,width,size,batch,pass,images_per_second", .. rates]);

@@ -55,6 +55,7 @@ internal static unsafe partial class LibTorch
 
     // runtime
     [LibraryImport(Lib)] internal static partial void rt_set_num_threads(int n);
+    [LibraryImport(Lib)] internal static partial void rt_release_free_memory();
     [LibraryImport(Lib)] internal static partial int rt_get_num_threads();
     [LibraryImport(Lib)] internal static partial int rt_cuda_is_available();
     [LibraryImport(Lib)] internal static partial int rt_cuda_device_count();

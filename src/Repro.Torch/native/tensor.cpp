@@ -7,6 +7,8 @@ thread_local std::string rt_last_err;
 // Before the first tensor is allocated: see allocator.h.
 static const bool rt_allocator_policy_applied = (rt_keep_freed_memory(), true);
 
+EXPORT void rt_release_free_memory() { rt_release_free_memory_now(); }
+
 EXPORT const char* rt_last_error() { return rt_last_err.empty() ? nullptr : rt_last_err.c_str(); }
 
 EXPORT void rt_free(Tensor t) { delete t; }

@@ -32,14 +32,15 @@ public sealed record CaptureResult(GramSet Grams, IReadOnlyDictionary<int, Activ
 /// features into passes that fit the budget left after the Gram accumulators (L·n²·8 bytes), the statistics
 /// histograms (512 KiB per layer) and a float64 product buffer (an eighth of the rest). Each pass streams the n
 /// images in batches through <see cref="ILayerwiseNetwork.ForwardLayers"/>, copying only the pass's feature slices
-/// into n × width slabs (in the activations' dtype, on their device); after the pass every slab S adds S·Sᵀ to its
+/// into n × width slabs (in the activations' dtype, on their device, carved from one block that every pass reuses:
+/// <see cref="SlabArena"/>); after the pass every slab S adds S·Sᵀ to its
 /// layer's Gram, converted to float64 a column block at a time. Since K = Σ over feature blocks of X_b·X_bᵀ, the
 /// result is exact whatever the split; only the float64 summation order changes.
 /// </para>
 /// <para>
-/// Cost. Passes = ⌈n · Σp · element size / slab budget⌉ forwards of all n images (each pass runs the whole network,
-/// as the interface offers no early exit), plus n²·Σp multiply-adds in float64 (2·n²·Σp flops) regardless of the
-/// passes. YOLOv3 width 1 at 416×416 has Σp ≈ 55 M features per image; with n = 200 in float32 that is 44 GB of
+/// Cost. Passes = ⌈n · Σp · element size / slab budget⌉ forwards of all n images (each pass runs the network only up
+/// to its last layer, so the passes over the early, wide layers cost a fraction of a forward), plus n²·Σp
+/// multiply-adds in float64 (2·n²·Σp flops) regardless of the passes. YOLOv3 width 1 at 416×416 has Σp ≈ 55 M features per image; with n = 200 in float32 that is 44 GB of
 /// activations, so the default 8 GiB budget needs 6 passes, and layer 0 alone (5.5 M features, 4.4 GB) fits one
 /// pass. At 32×32 everything fits one pass. See docs/similarity.md.
 /// </para>
@@ -70,6 +71,7 @@ public static class GramCapture
         var productColumns = Math.Max(1, productBytes / ((long)n * sizeof(double)));
 
         var grams = new Dictionary<int, Tensor>();
+        var arena = new SlabArena(plan.LargestPassBytes(n, l => shapes[l].ElementBytes));
         var statistics = options.CollectStatistics ? wanted.ToDictionary(l => l, _ => new ActivationStatistics()) : new Dictionary<int, ActivationStatistics>();
         long peakSlabs = 0, peakProduct = 0;
         try
@@ -78,7 +80,7 @@ public static class GramCapture
             {
                 var slices = plan.PassSlices[pass];
                 progress?.Report($"Gram capture pass {pass + 1}/{plan.Passes}: {slices.Count} slices of {slices.Select(s => s.Layer).Distinct().Count()} layers");
-                var slabs = RunPass(network, images, slices, options.BatchSize, options.CollectStatistics ? statistics : null, shapes);
+                var slabs = RunPass(network, images, slices, options.BatchSize, options.CollectStatistics ? statistics : null, shapes, arena);
                 try
                 {
                     peakSlabs = Math.Max(peakSlabs, slabs.Sum(s => s.Slab.numel() * shapes[s.Slice.Layer].ElementBytes));
@@ -88,6 +90,7 @@ public static class GramCapture
                 finally
                 {
                     foreach (var (_, slab) in slabs) slab.Dispose();
+                    arena.Reset();
                 }
             }
             var result = new GramSet(grams.Select(g => KeyValuePair.Create(g.Key, MoveToCpu(g.Value))), isCentered: false);
@@ -100,6 +103,9 @@ public static class GramCapture
         finally
         {
             foreach (var g in grams.Values) g.Dispose();
+            arena.Dispose();
+            // The shim's allocator keeps freed blocks for the next training step; the slabs' gigabytes are not that.
+            torch.release_free_memory();
         }
     }
 
@@ -121,7 +127,7 @@ public static class GramCapture
     }
 
     private static List<(FeatureSlice Slice, Tensor Slab)> RunPass(ILayerwiseNetwork network, ImageSet images, IReadOnlyList<FeatureSlice> slices,
-        int batchSize, Dictionary<int, ActivationStatistics>? statistics, Dictionary<int, LayerShape> shapes)
+        int batchSize, Dictionary<int, ActivationStatistics>? statistics, Dictionary<int, LayerShape> shapes, SlabArena arena)
     {
         var n = images.Count;
         var slabs = new Tensor?[slices.Count];
@@ -145,7 +151,7 @@ public static class GramCapture
                     foreach (var (slice, index) in pieces)
                     {
                         if (slice.Start == 0 && statistics is not null) statistics[layer].Add(flat);
-                        slabs[index] ??= torch.empty([n, slice.Count], output.dtype, output.device).DetachFromDisposeScope();
+                        slabs[index] ??= arena.Take(n, slice.Count, output.dtype, output.device, shapes[layer].ElementBytes);
                         slabs[index]!.narrow(0, start, count).copy_(flat.narrow(1, slice.Start, slice.Count));
                     }
                 }, byLayer.Keys.ToHashSet());

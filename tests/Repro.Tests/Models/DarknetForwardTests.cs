@@ -62,6 +62,21 @@ public class DarknetForwardTests
     }
 
     [Test]
+    public void ALayerwiseForwardThatStopsAtItsLastWantedLayerGivesTheSameOutputs()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = ModelTestKit.TinyYolo(seed: 8, size: 64);
+        ModelTestKit.RandomiseBatchNormStatistics(net, 9);
+        var images = ModelTestKit.Images(2, 64, 10);
+        var all = new Dictionary<int, Tensor>();
+        net.ForwardLayers(images, (i, o) => all[i] = o.clone());
+        var early = new Dictionary<int, Tensor>();
+        net.ForwardLayers(images, (i, o) => early[i] = o.clone(), new HashSet<int> { 0, 4, 36 });
+        Assert.That(early.Keys.Order(), Is.EqualTo(new[] { 0, 4, 36 }));
+        foreach (var (i, output) in early) Assert.That(output.equal(all[i]), $"layer {i}");
+    }
+
+    [Test]
     public void ForwardReturnsTheRawYoloOutputsInTrainingModeAndDecodesThemInEvalMode()
     {
         using var scope = torch.NewDisposeScope();

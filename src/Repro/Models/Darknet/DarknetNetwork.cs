@@ -150,8 +150,10 @@ public sealed class DarknetNetwork : Module, IDetector
     private List<Tensor> Run(Tensor images, int[] keep, Action<int, Tensor>? onLayer, IReadOnlySet<int>? wanted)
     {
         CheckInput(images);
+        // Nothing after the last layer anyone reads is computed: the analysis' Gram passes that hold early, wide layers
+        // then cost a fraction of a forward.
         var last = keep.Length > 0 ? keep.Max() : LayerCount - 1;
-        if (onLayer is not null) last = LayerCount - 1;
+        if (onLayer is not null) last = wanted is { Count: > 0 } ? wanted.Max() : LayerCount - 1;
         var lastUse = new int[last + 1];
         for (var i = 0; i <= last; i++)
         {
