@@ -14,7 +14,7 @@ internal sealed class SlabArena(long capacityBytes) : IDisposable
     private Tensor? block;
     private long used;
 
-    /// <summary>A fresh n × width slab; a dtype or device other than the block's gets an allocation of its own.</summary>
+    /// <summary>An uninitialised n × width slab; a dtype or device other than the block's gets an allocation of its own.</summary>
     public Tensor Take(long rows, long columns, ScalarType dtype, Device device, int elementBytes)
     {
         var elements = rows * columns;
@@ -29,5 +29,9 @@ internal sealed class SlabArena(long capacityBytes) : IDisposable
     /// <summary>Starts the next pass: its slabs reuse the block from the beginning (the last pass's are disposed).</summary>
     public void Reset() => used = 0;
 
-    public void Dispose() => block?.Dispose();
+    public void Dispose()
+    {
+        block?.Dispose();
+        block = null;
+    }
 }

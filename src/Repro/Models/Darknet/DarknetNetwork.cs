@@ -153,7 +153,11 @@ public sealed class DarknetNetwork : Module, IDetector
         // Nothing after the last layer anyone reads is computed: the analysis' Gram passes that hold early, wide layers
         // then cost a fraction of a forward.
         var last = keep.Length > 0 ? keep.Max() : LayerCount - 1;
-        if (onLayer is not null) last = wanted is { Count: > 0 } ? wanted.Max() : LayerCount - 1;
+        if (onLayer is not null)
+        {
+            var lastWanted = wanted is { Count: > 0 } ? Math.Min(wanted.Max(), LayerCount - 1) : LayerCount - 1;
+            last = keep.Length > 0 ? Math.Max(keep.Max(), lastWanted) : lastWanted;
+        }
         var lastUse = new int[last + 1];
         for (var i = 0; i <= last; i++)
         {
