@@ -74,7 +74,7 @@ public sealed record ProfileOverride(string Setting, string Value)
 
     private static IEnumerable<(string Name, PropertyInfo Info)> JsonProperties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
+            .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is not { Condition: JsonIgnoreCondition.Always })
             .Select(p => (p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? p.Name, p));
 
     private static bool IsValue(Type type) => type.IsPrimitive || type == typeof(string) || type.IsArray;

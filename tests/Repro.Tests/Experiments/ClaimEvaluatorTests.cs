@@ -137,6 +137,24 @@ public class ClaimEvaluatorTests
     }
 
     [Test]
+    public void TheIntervalIsTheWorstSeedsMarginRecomputedOnEveryReplicate()
+    {
+        // C01 per replicate, by hand: the lowest CKA in layers 0–12 over both synthetic models and every seed, less 0.9.
+        var study = WithLayer5(0.92, CraftedStudy.Seeds).AddReplicates(spread: 0.02);
+        var replicates = Enumerable.Range(0, 200).Select(r =>
+            (from seed in CraftedStudy.Seeds
+             from other in new[] { USynthetic, FSynthetic }
+             from layer in Enumerable.Range(0, 13)
+             select study.Replicates[new ComparisonKey(UReal, seed, other, seed, 32)][r][layer]).Min() - 0.9).ToList();
+        var expected = Repro.Statistics.BootstrapInterval.Of(0.02, replicates, null, 0.95, Repro.Statistics.IntervalMethod.Centered);
+        var verdict = Judge("C01", study);
+        Assert.That(verdict.Margin.Value, Is.EqualTo(0.02).Within(1e-12));
+        Assert.That(verdict.Margin.Lower, Is.EqualTo(expected.Lower).Within(1e-12));
+        Assert.That(verdict.Margin.Upper, Is.EqualTo(expected.Upper).Within(1e-12));
+        Assert.That(verdict.Margin.Value, Is.InRange(verdict.Margin.Lower, verdict.Margin.Upper));
+    }
+
+    [Test]
     public void CrossSeedClaimsUseEveryPairOfSeeds()
     {
         var verdict = Judge("C18", new CraftedStudy());

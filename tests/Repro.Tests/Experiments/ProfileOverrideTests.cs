@@ -23,6 +23,13 @@ public class ProfileOverrideTests
     }
 
     [Test]
+    public void A_setting_in_a_group_the_file_leaves_out_can_be_set()
+    {
+        Assert.That(Ci().Training.FrozenBackbone, Is.Null);
+        Assert.That(Ci("training.frozenBackbone.maxEpochs=40").Training.FrozenBackbone, Is.EqualTo(new EpochSettings { MaxEpochs = 40 }));
+    }
+
+    [Test]
     public void The_list_form_of_the_environment_variable_is_split_at_semicolons()
     {
         Assert.That(ProfileOverride.ParseList(" training.lr=1e-5 ; seeds=[0,1];").Select(o => (o.Setting, o.Value)),

@@ -48,6 +48,15 @@ public class StudyPlanTests
         Assert.That(Touched(Ci, Ci with { Training = Ci.Training with { LearningRate = 0.5e-3 } }), Is.EqualTo(Ids("train").Append("report")));
 
     [Test]
+    public void AFrozenEpochCapTouchesOnlyTheFrozenModelsTrainings()
+    {
+        var capped = Ci with { Training = Ci.Training with { FrozenBackbone = new EpochSettings { MaxEpochs = 30, Patience = 9 } } };
+        Assert.That(Touched(Ci, capped), Is.EqualTo(Ids("train").Where(id => id.Contains("F-Synthetic")).Append("report")));
+        Assert.That(Plan(capped).Task("train/F-Synthetic-seed0").SettingsJson, Does.Contain("\"maxEpochs\":30,\"patience\":9,"));
+        Assert.That(Plan(capped).Task("train/U-Real-seed0").SettingsJson, Is.EqualTo(Plan(Ci).Task("train/U-Real-seed0").SettingsJson));
+    }
+
+    [Test]
     public void ABootstrapChangeTouchesOnlyTheComparisonNotTheCaptures() =>
         Assert.That(Touched(Ci, Ci with { Analysis = Ci.Analysis with { Bootstrap = 7 } }), Is.EqualTo(new[] { "analyze", "report" }));
 

@@ -5,13 +5,14 @@ namespace Repro.Experiments.Claims;
 
 /// <summary>
 /// A claim as a signed statistic over units (seeds, seed pairs or the whole run), and how it becomes a verdict.
-/// Each unit's margin gets a 95 % bootstrap interval from the replicates of what it reads (centred, like the CKA
-/// intervals: docs/similarity.md). A claim is a conjunction over its units ("every seed"), so its value is the worst
-/// unit's margin, and its interval is that minimum's: from the lowest lower bound to the lowest upper bound (if every
-/// margin lies in its interval, their minimum lies in this one). The claim holds when the whole interval is above 0
-/// (every unit clears the threshold), does not hold when it is below (some unit clearly fails), and is inconclusive
-/// when it straddles 0: no unit clearly fails, and one or more cannot be settled by the images.
-/// <see cref="Across"/> names the units for the report ("seeds 0, 1").
+/// A claim is a conjunction over its units ("every seed"), so its value is the worst unit's margin. Its 95 % interval
+/// is that minimum's, from the bootstrap: every replicate resampled the images jointly for all comparisons (and the
+/// test images jointly for all runs), so the worst unit's margin is recomputed replicate by replicate and the interval
+/// is read from those (centred, like the CKA intervals: docs/similarity.md). Where the units cannot be resampled
+/// jointly (nothing kept to resample, or units over different images), each unit gets its own interval and the claim
+/// the interval of their minimum, lowest lower bound to lowest upper bound. The claim holds when the whole interval is
+/// above 0 (every unit clears the threshold), does not hold when it is below (some unit clearly fails), and is
+/// inconclusive when it straddles 0. <see cref="Across"/> names the units for the report ("seeds 0, 1").
 /// </summary>
 internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Expected, string Across)
 {
@@ -20,12 +21,42 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
     public (Decision Decision, Estimate Margin, string Measured, string Uncertainty) Judge(StudyResults results)
     {
         if (Units.Count == 0) throw new KeyNotFoundException("nothing to judge the claim on");
-        var judged = Units.Select(u => (Unit: u, Estimate: UnitInterval(u, results))).ToList();
-        var worst = judged.MinBy(j => j.Estimate.Value);
-        var margin = new Estimate(worst.Estimate.Value, judged.Min(j => j.Estimate.Lower), judged.Min(j => j.Estimate.Upper));
+        var margins = Units.Select(u => (Unit: u, Value: u.Margin(results))).ToList();
+        var worst = margins.MinBy(m => m.Value);
+        var margin = JointInterval(worst.Value, results) ?? SeparateIntervals(results);
         var measured = $"{worst.Unit.Describe(results)} ({worst.Unit.Label})";
-        if (judged.Count > 1) measured += "; margins " + string.Join(", ", judged.Select(j => $"{j.Unit.Label} {Signed(j.Estimate.Value)}"));
+        if (margins.Count > 1) measured += "; margins " + string.Join(", ", margins.Select(m => $"{m.Unit.Label} {Signed(m.Value)}"));
         return (Decisions.Of(margin.Lower, margin.Upper), margin, measured, Uncertainty(results));
+    }
+
+    /// <summary>The worst unit's margin per replicate, when every unit was resampled over the same images.</summary>
+    private Estimate? JointInterval(double value, StudyResults results)
+    {
+        var sources = Units.Select(u => u.Source).Distinct().ToList();
+        if (sources.Count != 1) return null;
+        var count = Replicates(sources[0], results);
+        if (count < 2) return null;
+        try
+        {
+            var replicates = Enumerable.Range(0, count).Select(r =>
+            {
+                var view = new ReplicateMeasurements(results, r);
+                return Units.Min(u => u.Margin(view));
+            }).ToList();
+            return BootstrapInterval.Of(value, replicates, null, Level, IntervalMethod.Centered);
+        }
+        catch (KeyNotFoundException)
+        {
+            return null; // a run that kept replicates for some comparisons only (an older analysis)
+        }
+    }
+
+    /// <summary>The minimum's interval from each unit's own: lowest lower bound to lowest upper bound.</summary>
+    private Estimate SeparateIntervals(StudyResults results)
+    {
+        var units = Units.Select(u => UnitInterval(u, results)).ToList();
+        var worst = units.MinBy(e => e.Value)!;
+        return new Estimate(worst.Value, units.Min(e => e.Lower), units.Min(e => e.Upper));
     }
 
     /// <summary>The unit's margin with its centred bootstrap interval; a point when nothing was resampled.</summary>
@@ -61,7 +92,7 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
             Resampling.AnalysisImages => $"analysis images ({x.Item2} resamples)",
             _ => $"test images ({x.Item2} resamples)",
         }).ToList();
-        return over.Count == 0 ? $"{Across} only" : $"{string.Join(", ", over)} × {Across}";
+        return over.Count == 0 ? $"nothing resampled: the worst of {Across}" : $"{string.Join(", ", over)}; the worst of {Across}";
     }
 
     public static string Signed(double v) => v.ToString("+0.000;−0.000;0.000", CultureInfo.InvariantCulture);

@@ -33,7 +33,8 @@ public sealed class TrainStage : Stage
             tasks.Add(new StageTask(Name, TaskId(run), ["data", StudyNetworks.PretrainStageName, .. AnchorNeeds(profile)],
                 new
                 {
-                    run.Model, run.Seed, profile.Model.Width, profile.Model.InputSize, profile.Model.Anchors, profile.Training,
+                    run.Model, run.Seed, profile.Model.Width, profile.Model.InputSize, profile.Model.Anchors,
+                    Training = profile.Training.For(run.FreezeBackbone),
                     GivenBackbone = profile.Model.BackboneWeights is not null,
                 },
                 () => StudyNetworks.DetectorInputs(context, withBackbone: true), context.DeviceKind, c => Train(c, run)));
@@ -53,7 +54,7 @@ public sealed class TrainStage : Stage
     private static void Train(StudyContext context, ModelRun run)
     {
         var device = context.Device;
-        var settings = context.Profile.Training;
+        var settings = context.Profile.Training.For(run.FreezeBackbone);
         context.Progress.Log($"training {run} on {run.TrainDomain}");
         using var network = StudyNetworks.Detector(context, run, device);
         var data = Datasets(context)[run.TrainDomain];
