@@ -71,14 +71,14 @@ public static class AnalysisBenchmark
             var centered = captures.Select(c => c.Grams.Centered()).ToList();
             try
             {
-                foreach (var (i, j) in Pairs)
+                foreach (var (i, j) in SimilarityBenchmark.ModelPairs)
                 {
                     CkaComparison.Means(CkaComparison.PerLayer(centered[i], centered[j]));
                     CkaComparison.LayerByLayer(centered[i], centered[j]);
                 }
                 rows.Add(Row($"{what}: per-layer CKA, 107×107 maps and means, 3 pairs", clock.Elapsed.TotalSeconds, "s"));
                 clock.Restart();
-                foreach (var (i, j) in Pairs)
+                foreach (var (i, j) in SimilarityBenchmark.ModelPairs)
                     CkaBootstrap.Run(centered[i], centered[j], new BootstrapOptions(options.BootstrapReplicates), NamedLayerRange.YoloV3Parts);
                 rows.Add(Row($"{what}: bootstrap, {options.BootstrapReplicates} replicates, 3 pairs", clock.Elapsed.TotalSeconds, "s"));
             }
@@ -99,8 +99,6 @@ public static class AnalysisBenchmark
         }
         return rows;
     }
-
-    private static readonly (int, int)[] Pairs = [(0, 1), (0, 2), (1, 2)];
 
     /// <summary>Real-domain scenes at 16:9, letterboxed into one float tensor (n × 3 × s × s: 415 MB at 416 px).</summary>
     private static Tensor GeneratedImages(AnalysisBenchmarkOptions options, string root, out IReadOnlyList<string> ids)

@@ -12,6 +12,9 @@ namespace Repro.Benchmarks;
 /// </summary>
 public static class SimilarityBenchmark
 {
+    /// <summary>The study's three model pairs as indices into three captures (U-Real–U-Synthetic, U-Real–F-Synthetic, …).</summary>
+    internal static readonly (int, int)[] ModelPairs = [(0, 1), (0, 2), (1, 2)];
+
     public static IReadOnlyList<BenchmarkRow> Run(int examples = 200, int inputSize = 32, int bootstrapReplicates = 200,
         long memoryBudgetBytes = GramCaptureOptions.DefaultBudget, int matmulSize = 1024)
     {
@@ -49,7 +52,7 @@ public static class SimilarityBenchmark
             var centered = captures.Select(c => c.Grams.Centered()).ToList();
             try
             {
-                foreach (var (i, j) in new[] { (0, 1), (0, 2), (1, 2) })
+                foreach (var (i, j) in ModelPairs)
                 {
                     var perLayer = CkaComparison.PerLayer(centered[i], centered[j]);
                     CkaComparison.Means(perLayer);
@@ -58,7 +61,7 @@ public static class SimilarityBenchmark
                 rows.Add(Row("per-layer CKA + 107×107 maps + means, 3 pairs", stage.Elapsed.TotalSeconds, "s", double.NaN));
 
                 stage.Restart();
-                foreach (var (i, j) in new[] { (0, 1), (0, 2), (1, 2) })
+                foreach (var (i, j) in ModelPairs)
                     CkaBootstrap.Run(centered[i], centered[j], new BootstrapOptions(bootstrapReplicates));
                 rows.Add(Row($"bootstrap {bootstrapReplicates} replicates, 3 pairs", stage.Elapsed.TotalSeconds, "s", double.NaN));
             }

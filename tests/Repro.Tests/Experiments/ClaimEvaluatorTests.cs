@@ -155,6 +155,22 @@ public class ClaimEvaluatorTests
     }
 
     [Test]
+    public void AnIntervalASkewedBootstrapPullsPastTheValueIsWidenedToReachIt()
+    {
+        // Every seed just below the threshold; 10 of 500 replicates far below it. The centred interval is moved by the
+        // replicates' mean and would sit wholly above 0 (+0.005), reading "holds" for a margin of −0.005.
+        var study = WithLayer5(0.895, CraftedStudy.Seeds);
+        foreach (var (key, curve) in study.Curves)
+            study.Replicates[new ComparisonKey(key.A, key.SA, key.B, key.SB, key.Size)] =
+                Enumerable.Range(0, 500).Select(r => curve.Select(v => r < 10 ? v - 0.5 : v).ToArray()).ToArray();
+        var verdict = Judge("C01", study);
+        Assert.That(verdict.Margin.Value, Is.EqualTo(-0.005).Within(1e-12));
+        Assert.That(verdict.Margin.Lower, Is.EqualTo(-0.005).Within(1e-12), "the interval reaches its value");
+        Assert.That(verdict.Margin.Upper, Is.EqualTo(0.005).Within(1e-12), "the centred bound stays");
+        Assert.That(verdict.Decision, Is.EqualTo(Decision.Inconclusive));
+    }
+
+    [Test]
     public void CrossSeedClaimsUseEveryPairOfSeeds()
     {
         var verdict = Judge("C18", new CraftedStudy());

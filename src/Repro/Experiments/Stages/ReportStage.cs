@@ -22,7 +22,7 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
 
     public override string Name => "report";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze", "plot"];
-    public override StageCode Code => new("report.4", ["Reporting/Tables", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
+    public override StageCode Code => new("report.5", ["Reporting/Tables", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
 
     // The report prints the whole profile (paths as written, with their ${VARS}) and what was overridden.
     public override object Settings(Profile profile) => new { Profile = profile, Overrides = profile.Overrides.Select(o => o.ToString()) };
@@ -109,10 +109,10 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
         md.AppendLine();
         md.AppendLine("## Claims");
         md.AppendLine();
-        md.AppendLine("Each claim is a signed margin to its threshold (positive: it holds), per seed (or pair of seeds) with a 95% bootstrap " +
-                      "interval over the images it was measured on. A claim is made for every seed, so the value is the worst seed's margin and " +
-                      "the interval is that minimum's, recomputed on every bootstrap replicate (the images are resampled jointly for all " +
-                      "comparisons); what is not resampled has a point. Holds: every seed clears 0; does not hold: some seed is clearly " +
+        md.AppendLine("Each claim is a signed margin to its threshold (positive: it holds), per seed (or pair of seeds). A claim is made for " +
+                      "every seed, so the value is the worst seed's margin, and its 95% interval is that minimum's, recomputed on every " +
+                      "bootstrap replicate of the images (resampled jointly for all comparisons); what is not resampled has a point. " +
+                      "Holds: every seed clears 0; does not hold: some seed is clearly " +
                       "below; inconclusive: the interval straddles 0. Control: the " +
                       "same claim with the untrained network in place of a trained model.");
         md.AppendLine();
