@@ -120,7 +120,13 @@ public sealed record GeneratedDomain(
 public sealed record PretrainSet(
     [property: JsonPropertyName("perClass")] int PerClass,
     [property: JsonPropertyName("size")] int Size,
-    [property: JsonPropertyName("seed")] int Seed);
+    [property: JsonPropertyName("seed")] int Seed)
+{
+    /// <summary>[low, high]: the camera realism of each crop's scene, drawn per crop (null: 1, the real domain's). A
+    /// range stands in for ImageNet's breadth: images from many cameras, not one domain's.</summary>
+    [JsonPropertyName("realism"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double[]? Realism { get; init; }
+}
 
 public sealed record BddPaths(
     [property: JsonPropertyName("images")] string Images,
@@ -167,7 +173,7 @@ public sealed record TrainingSettings
     /// one's, and under the same cap its validation loss is still falling when the others' has flattened.
     /// </summary>
     [JsonPropertyName("frozenBackbone"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public EpochSettings? FrozenBackbone { get; init; }
+    public FrozenBackboneSettings? FrozenBackbone { get; init; }
 
     /// <summary>
     /// The settings one model trains with, the frozen-backbone ones resolved. A task's fingerprint reads these, so a
@@ -178,8 +184,8 @@ public sealed record TrainingSettings
         : this with { MaxEpochs = frozen.MaxEpochs ?? MaxEpochs, Patience = frozen.Patience ?? Patience, FrozenBackbone = null };
 }
 
-/// <summary>How long one model may train: an epoch cap and early stopping's patience (null: as the others).</summary>
-public sealed record EpochSettings
+/// <summary>How long the frozen-backbone model may train, where it differs from the others (null: as the others).</summary>
+public sealed record FrozenBackboneSettings
 {
     [JsonPropertyName("maxEpochs")] public int? MaxEpochs { get; init; }
     [JsonPropertyName("patience")] public int? Patience { get; init; }

@@ -184,6 +184,28 @@ public class GeneratorTests
     }
 
     [Test]
+    public void PretrainingRealismRangeDrawsACameraPerCropAndItsDefaultIsTheRealDomainsCamera()
+    {
+        Dictionary<string, byte[]> Set((double, double)? realism)
+        {
+            using var dir = new TempDirectory();
+            var options = new PretrainingSetOptions { PerClass = 2, Size = 16, Seed = 3 };
+            PretrainingSetGenerator.Generate(realism is { } r ? options with { Realism = r } : options, dir.Path);
+            return Files(dir.Path);
+        }
+        var byDefault = Set(null);
+        Assert.That(Set((1, 1)), Is.EqualTo(byDefault), "the default is level 1 for every crop, and a single level draws nothing");
+        var mixed = Set((0, 1));
+        Assert.That(mixed.Keys, Is.EquivalentTo(byDefault.Keys));
+        Assert.That(mixed.Count(f => !f.Value.AsSpan().SequenceEqual(byDefault[f.Key])), Is.GreaterThan(byDefault.Count / 2),
+            "most crops are shot with another camera");
+        Assert.That(Set((0, 1)), Is.EqualTo(mixed), "the draws are a function of the seed and the item");
+        using var dir = new TempDirectory();
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            PretrainingSetGenerator.Generate(new PretrainingSetOptions { PerClass = 1, Size = 16, Realism = (0.8, 0.2) }, dir.Path));
+    }
+
+    [Test]
     public void PretrainingIndexErrorsNameTheLine()
     {
         using var dir = new TempDirectory();

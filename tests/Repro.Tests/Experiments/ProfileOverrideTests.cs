@@ -26,7 +26,7 @@ public class ProfileOverrideTests
     public void A_setting_in_a_group_the_file_leaves_out_can_be_set()
     {
         Assert.That(Ci().Training.FrozenBackbone, Is.Null);
-        Assert.That(Ci("training.frozenBackbone.maxEpochs=40").Training.FrozenBackbone, Is.EqualTo(new EpochSettings { MaxEpochs = 40 }));
+        Assert.That(Ci("training.frozenBackbone.maxEpochs=40").Training.FrozenBackbone, Is.EqualTo(new FrozenBackboneSettings { MaxEpochs = 40 }));
     }
 
     [Test]

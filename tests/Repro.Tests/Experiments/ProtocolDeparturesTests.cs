@@ -15,7 +15,7 @@ public class ProtocolDeparturesTests
         Assert.That(departures.Keys, Does.Contain("training.lr").And.Contain("model.inputSize").And.Contain("data.real.count"));
         Assert.That(departures.Keys, Does.Not.Contain("name").And.Not.Contain("evaluation.iou"), "the name is not a departure; equal settings are not listed");
         Assert.That(ProtocolDepartures.Between(paper, paper), Is.Empty);
-        var frozen = paper with { Training = paper.Training with { FrozenBackbone = new EpochSettings { MaxEpochs = 36 } } };
+        var frozen = paper with { Training = paper.Training with { FrozenBackbone = new FrozenBackboneSettings { MaxEpochs = 36 } } };
         Assert.That(ProtocolDepartures.Between(paper, frozen), Is.EqualTo(new[]
         {
             new ProtocolDeparture("training.frozenBackbone.maxEpochs", "—", "36"),

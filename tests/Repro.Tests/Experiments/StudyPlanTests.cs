@@ -50,7 +50,7 @@ public class StudyPlanTests
     [Test]
     public void AFrozenEpochCapTouchesOnlyTheFrozenModelsTrainings()
     {
-        var capped = Ci with { Training = Ci.Training with { FrozenBackbone = new EpochSettings { MaxEpochs = 30, Patience = 9 } } };
+        var capped = Ci with { Training = Ci.Training with { FrozenBackbone = new FrozenBackboneSettings { MaxEpochs = 30, Patience = 9 } } };
         Assert.That(Touched(Ci, capped), Is.EqualTo(Ids("train").Where(id => id.Contains("F-Synthetic")).Append("report")));
         Assert.That(Plan(capped).Task("train/F-Synthetic-seed0").SettingsJson, Does.Contain("\"maxEpochs\":30,\"patience\":9,"));
         Assert.That(Plan(capped).Task("train/U-Real-seed0").SettingsJson, Is.EqualTo(Plan(Ci).Task("train/U-Real-seed0").SettingsJson)

@@ -15,6 +15,12 @@ public sealed record PretrainingSetOptions
     public int Size { get; init; } = 64;
 
     public int Workers { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The camera realism (<see cref="Generation.Realism.Level"/>) of each crop's scene, drawn uniformly per
+    /// crop from [Low, High]. The default is the real domain's camera for every crop.</summary>
+    public (double Low, double High) Realism { get; init; } = RealDomain;
+
+    public static readonly (double Low, double High) RealDomain = (1, 1);
 }
 
 /// <summary>
@@ -58,6 +64,8 @@ public static class PretrainingSetGenerator
     public static int Generate(PretrainingSetOptions options, string outDirectory)
     {
         if (options.PerClass <= 0 || options.Size < 8) throw new ArgumentOutOfRangeException(nameof(options), "need at least one image per class and a size of 8 px or more");
+        if (!(options.Realism.Low >= 0 && options.Realism.Low <= options.Realism.High && options.Realism.High <= 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Realism, "the realism range must be [low, high] with 0 ≤ low ≤ high ≤ 1");
         var total = Specs.Length * options.PerClass;
         var rows = new string[total];
         Parallel.For(0, total, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Workers) }, n =>
@@ -65,7 +73,7 @@ public static class PretrainingSetGenerator
             WorkerThreads.UseOneIntraOpThread();
             var spec = Specs[n / options.PerClass];
             var i = n % options.PerClass;
-            var crop = RenderCrop(spec, options.Seed, n, options.Size);
+            var crop = RenderCrop(spec, options.Seed, n, options.Size, options.Realism);
             var relative = $"{spec.Name}/{spec.Name}_{i:D5}.jpg";
             using (var square = torch.tensor(crop, options.Size, options.Size, 3))
                 Image.Write(Path.Combine(outDirectory, relative), square, 90);
@@ -77,9 +85,13 @@ public static class PretrainingSetGenerator
         return total;
     }
 
-    private static byte[] RenderCrop(ClassSpec spec, long seed, int item, int size)
+    private static byte[] RenderCrop(ClassSpec spec, long seed, int item, int size, (double Low, double High) realismRange)
     {
-        var realism = Realism.For(Domain.Real);
+        // A single level draws nothing, so the sets written before the range existed keep their bytes.
+        var level = realismRange.Low == realismRange.High
+            ? realismRange.Low
+            : new DeterministicRandom(seed, item, 0x3EA).Uniform(realismRange.Low, realismRange.High);
+        var realism = Realism.For(Domain.Real) with { Level = level };
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var sceneIndex = (long)item * MaxAttempts + attempt;

@@ -53,7 +53,11 @@ public sealed class DataStage : SingleTaskStage
             syntheticSource = Generate(context, Domain.Synthetic, data.Synthetic ?? throw Missing("data.synthetic"), Path.Combine(dir, Synthetic));
             var pretrain = data.PretrainSet ?? throw Missing("data.pretrainSet");
             context.Progress.Log($"generating the pre-training set: {pretrain.PerClass} images per class, {pretrain.Size} px");
-            PretrainingSetGenerator.Generate(new PretrainingSetOptions { PerClass = pretrain.PerClass, Seed = pretrain.Seed, Size = pretrain.Size },
+            PretrainingSetGenerator.Generate(new PretrainingSetOptions
+            {
+                PerClass = pretrain.PerClass, Seed = pretrain.Seed, Size = pretrain.Size,
+                Realism = pretrain.Realism is [var low, var high] ? (low, high) : PretrainingSetOptions.RealDomain,
+            },
                 Path.Combine(dir, "pretrain"));
         }
         else
