@@ -171,6 +171,17 @@ public class ClaimEvaluatorTests
     }
 
     [Test]
+    public void AComparisonWithoutReplicatesBesideOnesWithThemIsAnErrorNamingIt()
+    {
+        // The analysis keeps every comparison's replicates; one missing is a broken run, not a reason to judge on
+        // another interval while the report says how many resamples there were.
+        var study = WithLayer5(0.92, CraftedStudy.Seeds).AddReplicates(spread: 0.02);
+        study.Replicates.Remove(new ComparisonKey(UReal, 1, FSynthetic, 1, 32));
+        var e = Assert.Throws<KeyNotFoundException>(() => Judge("C01", study));
+        Assert.That(e!.Message, Does.Contain("U-Real (seed 1) vs F-Synthetic (seed 1) at 32×32"));
+    }
+
+    [Test]
     public void CrossSeedClaimsUseEveryPairOfSeeds()
     {
         var verdict = Judge("C18", new CraftedStudy());

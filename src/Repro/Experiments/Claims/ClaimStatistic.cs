@@ -43,19 +43,14 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
         if (sources.Count != 1) return null;
         var count = Replicates(sources[0], results);
         if (count < 2) return null;
-        try
+        // The analysis keeps the replicates of every comparison it writes, so a missing one is an error, not a reason
+        // to fall back quietly to another interval while the report says how many resamples there were.
+        var replicates = Enumerable.Range(0, count).Select(r =>
         {
-            var replicates = Enumerable.Range(0, count).Select(r =>
-            {
-                var view = new ReplicateMeasurements(results, r);
-                return Units.Min(u => u.Margin(view));
-            }).ToList();
-            return BootstrapInterval.Of(value, replicates, null, Level, IntervalMethod.Centered);
-        }
-        catch (KeyNotFoundException)
-        {
-            return null; // a run that kept replicates for some comparisons only (an older analysis)
-        }
+            var view = new ReplicateMeasurements(results, r);
+            return Units.Min(u => u.Margin(view));
+        }).ToList();
+        return BootstrapInterval.Of(value, replicates, null, Level, IntervalMethod.Centered);
     }
 
     /// <summary>The minimum's interval from each unit's own: lowest lower bound to lowest upper bound.</summary>
@@ -72,16 +67,8 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
         var value = unit.Margin(results);
         var count = Replicates(unit.Source, results);
         if (count < 2) return new Estimate(value, value, value);
-        try
-        {
-            var replicates = Enumerable.Range(0, count).Select(r => unit.Margin(new ReplicateMeasurements(results, r))).ToList();
-            return BootstrapInterval.Of(value, replicates, null, Level, IntervalMethod.Centered);
-        }
-        catch (KeyNotFoundException)
-        {
-            // A run that kept replicates for some comparisons only (an older analysis): this unit spans seeds only.
-            return new Estimate(value, value, value);
-        }
+        var replicates = Enumerable.Range(0, count).Select(r => unit.Margin(new ReplicateMeasurements(results, r))).ToList();
+        return BootstrapInterval.Of(value, replicates, null, Level, IntervalMethod.Centered);
     }
 
     private static int Replicates(Resampling source, StudyResults results) => source switch
