@@ -1,3 +1,4 @@
+using System.Globalization;
 using Repro.Data.Generation;
 using Repro.Data.Labels;
 using Repro.Data.Pretraining;
@@ -49,6 +50,7 @@ public sealed class DataStage : SingleTaskStage
         DatasetSource realSource, syntheticSource;
         if (data.Source == "generated")
         {
+            PretrainRealism(data.PretrainSet ?? throw Missing("data.pretrainSet")); // a bad setting fails before minutes of generation
             realSource = Generate(context, Domain.Real, data.Real ?? throw Missing("data.real"), Path.Combine(dir, Real));
             syntheticSource = Generate(context, Domain.Synthetic, data.Synthetic ?? throw Missing("data.synthetic"), Path.Combine(dir, Synthetic));
             var pretrain = data.PretrainSet ?? throw Missing("data.pretrainSet");
@@ -56,7 +58,7 @@ public sealed class DataStage : SingleTaskStage
             PretrainingSetGenerator.Generate(new PretrainingSetOptions
             {
                 PerClass = pretrain.PerClass, Seed = pretrain.Seed, Size = pretrain.Size,
-                Realism = pretrain.Realism is [var low, var high] ? (low, high) : PretrainingSetOptions.RealDomain,
+                Realism = PretrainRealism(pretrain),
             },
                 Path.Combine(dir, "pretrain"));
         }
@@ -94,6 +96,14 @@ public sealed class DataStage : SingleTaskStage
         context.Progress.Log($"{domain}: {summary.Images} images, {summary.LabelledBoxes} boxes, {summary.ImagesPerSecond:F0} images/s");
         return DatasetSource.TryDetect(outDir) ?? throw new InvalidDataException($"{outDir}: the generator wrote no dataset manifest");
     }
+
+    private static (double Low, double High) PretrainRealism(PretrainSet set) => set.Realism switch
+    {
+        null => PretrainingSetOptions.RealDomain,
+        [var low, var high] when low >= 0 && low <= high && high <= 1 => (low, high),
+        var given => throw new InvalidDataException(
+            $"data.pretrainSet.realism: [{string.Join(", ", given.Select(v => v.ToString(CultureInfo.InvariantCulture)))}] is not a range [low, high] with 0 ≤ low ≤ high ≤ 1"),
+    };
 
     private static InvalidDataException Missing(string setting) => new($"the profile's data.source is set, but {setting} is missing");
 }
