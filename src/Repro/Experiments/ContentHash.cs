@@ -11,8 +11,14 @@ namespace Repro.Experiments;
 /// </summary>
 public static class ContentHash
 {
-    /// <summary>The files a task writes that are bookkeeping, not output: never hashed, never packed.</summary>
-    public static readonly IReadOnlySet<string> Bookkeeping = new HashSet<string>(StringComparer.Ordinal) { Manifest.FileName, TaskFolder.StartedMarker };
+    /// <summary>
+    /// The files a task writes that are bookkeeping, not output: never hashed, never packed. Wall-clock timings are
+    /// among them: they measure the machine, and a rerun that writes the same results must hash the same.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Bookkeeping = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Manifest.FileName, TaskFolder.StartedMarker, Training.TimingsCsv.FileName,
+    };
 
     public static string OfText(string text) => Hex(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

@@ -8,7 +8,7 @@ namespace Repro.Training;
 /// <summary>How a detector is trained (the paper: Adam, lr 1e-4, at most 100 epochs, patience 10).</summary>
 public sealed record TrainerOptions
 {
-    /// <summary>Where the checkpoint, the best weights and the metrics CSV go.</summary>
+    /// <summary>Where the checkpoint, the best weights, the metrics CSV and the timings CSV go.</summary>
     public required string OutputDirectory { get; init; }
     public int MaxEpochs { get; init; } = 100;
     public int Patience { get; init; } = 10;
@@ -35,14 +35,15 @@ public sealed record TrainerOptions
 public sealed record TrainingProgress(int Epoch, int MaxEpochs, string Phase, int Batch, int? BatchCount, double MeanLoss,
     double ImagesPerSecond, TimeSpan EpochElapsed);
 
-public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History, int BestEpoch, double BestValidationLoss,
+public sealed record TrainingResult(IReadOnlyList<EpochMetrics> History, IReadOnlyList<EpochTiming> Timings, int BestEpoch, double BestValidationLoss,
     bool StoppedEarly, string CheckpointPath, string BestWeightsPath, string MetricsPath);
 
 /// <summary>
 /// The training loop: Adam over the model's trainable parameters only (freezing is set on the model before, e.g.
 /// layers 0–74 for F-Synthetic), <c>train()</c> at every epoch (frozen parts stay in eval mode), validation loss in
 /// eval mode without gradients, early stopping on it, the best-validation weights kept, and after every epoch a
-/// checkpoint and the metrics CSV, both written atomically.
+/// checkpoint, the metrics CSV and the timings CSV, all written atomically. Everything but the timings is a function of
+/// the run alone: the same run writes the same bytes.
 /// <para>
 /// Batches come from delegates called with the 1-based epoch number. For <c>--resume</c> to reproduce an
 /// uninterrupted run, a delegate must be a function of (seed, epoch) only — shuffle and augment with a generator
@@ -73,6 +74,7 @@ public sealed class Trainer
     public string CheckpointPath => Path.Combine(options.OutputDirectory, CheckpointFile);
     public string BestWeightsPath => Path.Combine(options.OutputDirectory, BestWeightsFile);
     public string MetricsPath => Path.Combine(options.OutputDirectory, MetricsFile);
+    public string TimingsPath => Path.Combine(options.OutputDirectory, TimingsCsv.FileName);
 
     public TrainingResult Run(Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
@@ -83,6 +85,7 @@ public sealed class Trainer
         using var optimizer = new Adam(trainable, options.LearningRate);
         var early = new EarlyStopping(options.Patience);
         var history = new List<EpochMetrics>();
+        var timings = new List<EpochTiming>();
         var completed = 0;
 
         if (options.Resume && File.Exists(CheckpointPath))
@@ -93,6 +96,7 @@ public sealed class Trainer
             early.Restore(state.BestEpoch, state.BestValidationLoss, state.EpochsWithoutImprovement);
             history.AddRange(state.History);
             completed = state.CompletedEpochs;
+            timings.AddRange(TimingsCsv.ReadUpTo(TimingsPath, completed));
         }
 
         for (var epoch = completed + 1; epoch <= options.MaxEpochs && !early.ShouldStop; epoch++)
@@ -110,17 +114,19 @@ public sealed class Trainer
                     completed > 0 ? CheckpointPath : null, schedule).Means;
 
             var metrics = new EpochMetrics(epoch, train[0], train[1], train[2], train[3], validation[0], validation[1], validation[2],
-                validation[3], optimizer.LearningRate, trainImages / Math.Max(trainSeconds, 1e-9), clock.Elapsed.TotalSeconds);
+                validation[3], optimizer.LearningRate);
             history.Add(metrics);
+            timings.Add(new EpochTiming(epoch, trainImages / Math.Max(trainSeconds, 1e-9), clock.Elapsed.TotalSeconds));
             if (early.Observe(epoch, metrics.ValidationTotal)) Checkpoint.SaveWeights(BestWeightsPath, module);
             completed = epoch;
             Checkpoint.Save(CheckpointPath, module, optimizer,
                 new TrainingState(completed, options.Seed, early.BestEpoch, early.BestLoss, early.EpochsWithoutImprovement, history));
             MetricsCsv.Write(MetricsPath, history);
+            TimingsCsv.Write(TimingsPath, timings);
         }
 
         if (options.RestoreBestWeights && File.Exists(BestWeightsPath)) Checkpoint.LoadWeights(BestWeightsPath, module);
-        return new TrainingResult(history, early.BestEpoch, early.BestLoss, early.ShouldStop, CheckpointPath, BestWeightsPath, MetricsPath);
+        return new TrainingResult(history, timings, early.BestEpoch, early.BestLoss, early.ShouldStop, CheckpointPath, BestWeightsPath, MetricsPath);
     }
 
     /// <summary>One pass over a phase's batches; with an optimizer it trains. Returns mean components per image and the image count.</summary>

@@ -1,5 +1,6 @@
 using Repro.Data;
 using Repro.Evaluation;
+using Repro.Experiments;
 using Repro.Torch;
 using Repro.Training;
 
@@ -50,6 +51,7 @@ public class TrainerTests
         var continued = new Trainer(resumed, Options("b", 4, true), Shuffled(scenes, 5), InOrder(validation)).Run();
 
         Assert.That(continued.History, Has.Count.EqualTo(4));
+        Assert.That(continued.Timings.Select(t => t.Epoch), Is.EqualTo(new[] { 1, 2, 3, 4 }), "the interrupted run's timings are kept");
         Assert.That(Losses(continued.History), Is.EqualTo(Losses(uninterrupted.History)));
         Assert.That(continued.BestEpoch, Is.EqualTo(uninterrupted.BestEpoch));
         foreach (var (name, tensor) in straight.state_dict())
@@ -71,11 +73,30 @@ public class TrainerTests
         Assert.That(lines, Has.Length.EqualTo(4));
         Assert.That(lines[1].Split(',')[0], Is.EqualTo("1"));
         Assert.That(result.History.Select(m => m.LearningRate), Is.All.EqualTo(1e-3));
-        Assert.That(result.History.Select(m => m.ImagesPerSecond), Is.All.GreaterThan(0));
+        Assert.That(result.Timings.Select(t => t.ImagesPerSecond), Is.All.GreaterThan(0));
+        Assert.That(File.ReadAllLines(Path.Combine(dir, TimingsCsv.FileName)), Has.Length.EqualTo(4));
 
         // The model now holds the best epoch's weights, which score the best validation loss again.
         var best = result.History.Single(m => m.Epoch == result.BestEpoch).ValidationTotal;
         Assert.That(ValidationLoss(model, scenes), Is.EqualTo(best).Within(1e-4 * best));
+    }
+
+    [Test]
+    public void TheSameRunWritesTheSameBytesWithItsWallClockTimingsLeftOutOfTheHash()
+    {
+        var scenes = RectangleScenes.Generate(3, seed: 1);
+        string Train(string sub)
+        {
+            using var model = new TinyDetector(seed: 0, width: 8);
+            new Trainer(model, new TrainerOptions { OutputDirectory = Path.Combine(dir, sub), MaxEpochs = 2, Seed = 0 }, InOrder(scenes), InOrder(scenes)).Run();
+            return Path.Combine(dir, sub);
+        }
+        var (a, b) = (Train("a"), Train("b"));
+        Assert.That(ContentHash.Files(a, []), Is.EquivalentTo(new[] { Trainer.BestWeightsFile, Trainer.CheckpointFile, Trainer.MetricsFile }));
+        foreach (var file in ContentHash.Files(a, []))
+            Assert.That(File.ReadAllBytes(Path.Combine(b, file)), Is.EqualTo(File.ReadAllBytes(Path.Combine(a, file))), file);
+        Assert.That(ContentHash.OfFolder(b), Is.EqualTo(ContentHash.OfFolder(a)));
+        Assert.That(File.ReadAllLines(Path.Combine(a, TimingsCsv.FileName)), Has.Length.EqualTo(3), "written, beside the hashed outputs");
     }
 
     [Test]

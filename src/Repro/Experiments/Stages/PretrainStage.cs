@@ -24,7 +24,7 @@ public sealed class PretrainStage : SingleTaskStage
 
     public override string Name => StudyNetworks.PretrainStageName;
     public override IReadOnlyList<string> DependsOn => ["data"];
-    public override StageCode Code => new("pretrain.2", [.. StageCode.DataPrimitives, "Data/Pretraining", "Data/Loading", "Models", "Training/LearningRateSchedule.cs", "Experiments/Stages/PretrainStage.cs"]);
+    public override StageCode Code => new("pretrain.3", [.. StageCode.DataPrimitives, "Data/Pretraining", "Data/Loading", "Models", "Training/LearningRateSchedule.cs", "Training/EpochTiming.cs", "Experiments/Stages/PretrainStage.cs"]);
 
     public override object Settings(Profile profile) => new
     {
@@ -70,7 +70,8 @@ public sealed class PretrainStage : SingleTaskStage
         using var optimizer = new Adam(network.trainable_parameters(), settings.LearningRate);
         var schedule = new Training.LearningRateSchedule(settings.LearningRate, WarmupEpochs: 1, Cosine: true);
         using var reversed = torch.tensor(Enumerable.Range(0, size).Reverse().Select(i => (long)i).ToArray());
-        var rows = new List<string> { "epoch,train_loss,train_accuracy,held_out_accuracy,seconds" };
+        var rows = new List<string> { "epoch,train_loss,train_accuracy,held_out_accuracy" };
+        var timings = new List<Training.EpochTiming>();
         for (var epoch = 1; epoch <= settings.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -100,10 +101,12 @@ public sealed class PretrainStage : SingleTaskStage
             }
             var heldOutAccuracy = Accuracy(network, classifierLayer, images, labels, heldOut, device, settings.Batch);
             rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{epoch},{lossSum / perm.Length:F6},{correct / perm.Length:F4},{heldOutAccuracy:F4},{clock.Elapsed.TotalSeconds:F1}"));
+                $"{epoch},{lossSum / perm.Length:F6},{correct / perm.Length:F4},{heldOutAccuracy:F4}"));
+            timings.Add(new Training.EpochTiming(epoch, perm.Length / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed.TotalSeconds));
             context.Progress.Log($"pretrain epoch {epoch}: loss {lossSum / perm.Length:F4}, held-out accuracy {heldOutAccuracy:P1} ({set.Classes.Count} classes)");
         }
         AtomicFile.WriteAllText(Path.Combine(dir, "metrics.csv"), string.Join("\n", rows) + "\n");
+        Training.TimingsCsv.Write(Path.Combine(dir, Training.TimingsCsv.FileName), timings);
         DarknetWeights.Save(Path.Combine(dir, WeightsFile), network, DarknetWeights.BackboneCutoff);
     }
 
