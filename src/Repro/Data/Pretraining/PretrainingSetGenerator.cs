@@ -21,6 +21,9 @@ public sealed record PretrainingSetOptions
     public (double Low, double High) Realism { get; init; } = RealDomain;
 
     public static readonly (double Low, double High) RealDomain = (1, 1);
+
+    /// <summary>Whether <paramref name="range"/> is a realism range: 0 ≤ low ≤ high ≤ 1.</summary>
+    public static bool IsRealismRange((double Low, double High) range) => range.Low >= 0 && range.Low <= range.High && range.High <= 1;
 }
 
 /// <summary>
@@ -64,7 +67,7 @@ public static class PretrainingSetGenerator
     public static int Generate(PretrainingSetOptions options, string outDirectory)
     {
         if (options.PerClass <= 0 || options.Size < 8) throw new ArgumentOutOfRangeException(nameof(options), "need at least one image per class and a size of 8 px or more");
-        if (!(options.Realism.Low >= 0 && options.Realism.Low <= options.Realism.High && options.Realism.High <= 1))
+        if (!PretrainingSetOptions.IsRealismRange(options.Realism))
             throw new ArgumentOutOfRangeException(nameof(options), options.Realism, "the realism range must be [low, high] with 0 ≤ low ≤ high ≤ 1");
         var total = Specs.Length * options.PerClass;
         var rows = new string[total];

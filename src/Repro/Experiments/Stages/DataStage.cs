@@ -50,17 +50,15 @@ public sealed class DataStage : SingleTaskStage
         DatasetSource realSource, syntheticSource;
         if (data.Source == "generated")
         {
-            PretrainRealism(data.PretrainSet ?? throw Missing("data.pretrainSet")); // a bad setting fails before minutes of generation
+            var pretrain = data.PretrainSet ?? throw Missing("data.pretrainSet");
+            var pretrainOptions = new PretrainingSetOptions // built first: a bad setting fails before minutes of generation
+            {
+                PerClass = pretrain.PerClass, Seed = pretrain.Seed, Size = pretrain.Size, Realism = PretrainRealism(pretrain),
+            };
             realSource = Generate(context, Domain.Real, data.Real ?? throw Missing("data.real"), Path.Combine(dir, Real));
             syntheticSource = Generate(context, Domain.Synthetic, data.Synthetic ?? throw Missing("data.synthetic"), Path.Combine(dir, Synthetic));
-            var pretrain = data.PretrainSet ?? throw Missing("data.pretrainSet");
             context.Progress.Log($"generating the pre-training set: {pretrain.PerClass} images per class, {pretrain.Size} px");
-            PretrainingSetGenerator.Generate(new PretrainingSetOptions
-            {
-                PerClass = pretrain.PerClass, Seed = pretrain.Seed, Size = pretrain.Size,
-                Realism = PretrainRealism(pretrain),
-            },
-                Path.Combine(dir, "pretrain"));
+            PretrainingSetGenerator.Generate(pretrainOptions, Path.Combine(dir, "pretrain"));
         }
         else
         {
@@ -100,7 +98,7 @@ public sealed class DataStage : SingleTaskStage
     private static (double Low, double High) PretrainRealism(PretrainSet set) => set.Realism switch
     {
         null => PretrainingSetOptions.RealDomain,
-        [var low, var high] when low >= 0 && low <= high && high <= 1 => (low, high),
+        [var low, var high] when PretrainingSetOptions.IsRealismRange((low, high)) => (low, high),
         var given => throw new InvalidDataException(
             $"data.pretrainSet.realism: [{string.Join(", ", given.Select(v => v.ToString(CultureInfo.InvariantCulture)))}] is not a range [low, high] with 0 ≤ low ≤ high ≤ 1"),
     };
