@@ -116,7 +116,7 @@ public class DarknetForwardTests
 
         net.train();
         var trained = net.Forward(images);
-        Assert.That(trained.IsDecoded, Is.False);
+        Assert.That(trained.CanDecode, Is.False);
         Assert.Throws<InvalidOperationException>(() => _ = trained.Decoded);
         Assert.That(trained.Raw.Select(t => t.requires_grad), Is.All.True);
         Assert.That(trained.Raw[0].equal(raw[0]), Is.False, "training mode normalises with batch statistics");

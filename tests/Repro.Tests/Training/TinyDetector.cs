@@ -59,7 +59,7 @@ internal sealed class TinyDetector : Module, IDetector
             x = F.leaky_relu(blocks[i].Norm.forward(blocks[i].Conv.forward(x)), 0.1);
             if (i >= 3) outputs[2 - (i - 3)] = heads[i - 3].forward(x);
         }
-        return DetectorOutput.Of(outputs, Heads, (int)images.shape[3], (int)images.shape[2], decode: !training);
+        return DetectorOutput.Of(outputs, Heads, (int)images.shape[3], (int)images.shape[2], decodable: !training);
     }
 
     public void ForwardLayers(Tensor images, Action<int, Tensor> onLayer, IReadOnlySet<int>? wanted = null)

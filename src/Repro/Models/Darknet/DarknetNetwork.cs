@@ -116,7 +116,7 @@ public sealed class DarknetNetwork : Module, IDetector
     {
         var outputs = Heads.Count > 0 ? Heads.Select(h => h.LayerIndex).ToArray() : [LayerCount - 1];
         var raw = Run(images, outputs, null, null);
-        return DetectorOutput.Of(raw, Heads, checked((int)images.shape[3]), checked((int)images.shape[2]), decode: !training);
+        return DetectorOutput.Of(raw, Heads, checked((int)images.shape[3]), checked((int)images.shape[2]), decodable: !training);
     }
 
     /// <summary>The output of one layer (with gradients when enabled), running only the layers up to it — e.g. the
