@@ -21,6 +21,9 @@ internal static class CpuJobs
             ? n
             : Environment.ProcessorCount;
 
+    /// <summary>The threads each of <paramref name="slots"/> tasks side by side gets: the cores split evenly.</summary>
+    public static int ThreadsPerTask(int slots) => Math.Max(1, Cores / Math.Max(1, slots));
+
     public static int Default(StudyContext context)
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } given)

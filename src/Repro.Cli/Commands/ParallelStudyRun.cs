@@ -17,7 +17,7 @@ internal static class ParallelStudyRun
     public static IReadOnlyList<TaskOutcome> Run(StudyPlan plan, string target, bool force, int jobs, IReadOnlyList<string> devices, IReadOnlyList<string> workerArgs)
     {
         var slots = devices.Count > 0 ? devices.ToList() : Enumerable.Range(0, Math.Max(1, jobs)).Select(_ => "").ToList();
-        var threads = Math.Max(1, CpuJobs.Cores / slots.Count);
+        var threads = CpuJobs.ThreadsPerTask(slots.Count);
         var forced = force ? plan.Select(target).Select(t => t.Id).ToHashSet() : [];
         var pending = plan.UpTo(target).ToList();
         var running = new Dictionary<string, (Process Process, int Slot, Stopwatch Clock, string Why)>();
@@ -64,7 +64,9 @@ internal static class ParallelStudyRun
         var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         // `dotnet Repro.Cli.dll …` or the apphost: the worker runs the same build as this process.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") info.ArgumentList.Add(typeof(ParallelStudyRun).Assembly.Location);
-        foreach (var a in (string[])["study", "run", "--task", task.Id, .. workerArgs, .. force ? ["--force"] : Array.Empty<string>()]) info.ArgumentList.Add(a);
+        // --jobs 1: the worker is the only task in its process and runs on every thread its environment gives it.
+        foreach (var a in (string[])["study", "run", "--task", task.Id, "--jobs", "1", .. workerArgs, .. force ? ["--force"] : Array.Empty<string>()])
+            info.ArgumentList.Add(a);
         if (slot.Length > 0) info.Environment["REPRO_DEVICE"] = slot;
         else
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using Repro.Experiments;
 using Repro.Experiments.Stages;
+using Repro.Torch;
 using Spectre.Console;
 
 namespace Repro.Cli.Commands;
@@ -24,7 +25,7 @@ internal static class StudyCommand
         var task = new Option<string>("--task") { Description = "run only this task (an id from `repro study tasks`); refuses when a task it needs is not up to date", DefaultValueFactory = _ => "" };
         var root = new Option<string>("--repo") { Description = "repository root (default: found from the working directory)", DefaultValueFactory = _ => "" };
 
-        var jobs = new Option<int>("--jobs") { Description = "run up to N independent tasks at once, as worker processes with the CPU cores split between them (default on a CPU: one per core, so every task runs on one thread; REPRO_JOBS sets it too; 1: one after another in this process, on every core)", DefaultValueFactory = _ => 0 };
+        var jobs = new Option<int>("--jobs") { Description = "run up to N independent tasks at once, as worker processes with the CPU cores split between them (default on a CPU: one per core, so every task runs on one thread; REPRO_JOBS sets it too; 1: one after another in this process, on every core; with --task: the task runs on the threads one of N would get)", DefaultValueFactory = _ => 0 };
         var devices = new Option<string>("--devices") { Description = "one worker process per device, e.g. cuda:0,cuda:1 (instead of --jobs)", DefaultValueFactory = _ => "" };
         var run = new Command("run", "Bring a stage (and what it needs) up to date, or run one task.") { profile, stage, task, force, jobs, devices, root, set };
         run.SetAction(parse => Guarded(() =>
@@ -39,6 +40,11 @@ internal static class StudyCommand
                 "--profile", parse.GetValue(profile)!, "--repo", plan.Context.RepoRoot, .. parse.GetValue(set)!.SelectMany(o => new[] { "--set", o }),
             ];
             var slots = parse.GetValue(jobs) is > 0 and var given ? given : CpuJobs.Default(plan.Context);
+            if (parse.GetValue(task) is { Length: > 0 })
+                // A task run alone gets the threads the study gives it beside the others (by default one per core, so
+                // one thread): float sums split across threads round differently, and rerunning one task must write
+                // the bytes the whole study writes.
+                torch.set_num_threads(CpuJobs.ThreadsPerTask(slots));
             var outcomes = parse.GetValue(task) is { Length: > 0 } only
                 ? [StudyRunner.RunTask(plan, only, parse.GetValue(force))]
                 : slots > 1 || deviceList.Length > 0
