@@ -28,8 +28,18 @@ public sealed class DetectorOutput : IDisposable
     /// decoding is a few percent of a small model's forward); an error in training mode.
     /// </summary>
     public DecodedPredictions Decoded => decoded ??= CanDecode
-        ? DecodedPredictions.Decode(Raw, heads, input.Width, input.Height)
+        ? Owned(DecodedPredictions.Decode(Raw, heads, input.Width, input.Height))
         : throw new InvalidOperationException("the forward pass ran in training mode: decoded predictions come with eval()");
+
+    // The decoded tensors belong to this output, which disposes them, not to whatever dispose scope is open at the
+    // first use: a narrower one would dispose them under the cache, and the next use would read freed tensors.
+    private static DecodedPredictions Owned(DecodedPredictions d)
+    {
+        d.Boxes.DetachFromDisposeScope();
+        d.Objectness.DetachFromDisposeScope();
+        d.ClassProbabilities.DetachFromDisposeScope();
+        return d;
+    }
 
     /// <summary>The output of a pass over <paramref name="heads"/>' raw predictions; decodable when
     /// <paramref name="decodable"/> (eval mode).</summary>

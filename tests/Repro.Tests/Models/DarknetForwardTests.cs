@@ -123,6 +123,22 @@ public class DarknetForwardTests
     }
 
     [Test]
+    public void DecodedPredictionsFirstAskedForInsideANarrowerScopeOutliveIt()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var net = ModelTestKit.TinyYolo(seed: 4, size: 64);
+        net.eval();
+        using var _ = torch.no_grad();
+        var images = ModelTestKit.Images(2, 64, 7);
+        using var output = net.Forward(images);
+        Tensor boxes;
+        using (torch.NewDisposeScope()) boxes = output.Decoded.Boxes;
+        Assert.That(output.Decoded.Boxes, Is.SameAs(boxes), "decoded once");
+        using var again = DecodedPredictions.Decode(output.Raw, net.Heads, 64, 64);
+        Assert.That(boxes.equal(again.Boxes), "still alive after the scope of its first use, and what a decode gives");
+    }
+
+    [Test]
     public void Layer0And81MatchAFloat64Reference()
     {
         using var scope = torch.NewDisposeScope();

@@ -205,7 +205,8 @@ public class TrainerTests
         using var _ = torch.no_grad();
         model.eval();
         using var batch = RectangleScenes.Batch(scenes, [0, 1, 2, 3, 4, 5]);
-        var detections = YoloDecoder.Decode(model.Forward(batch.Images).Decoded, truth.ImageIds);
+        using var output = model.Forward(batch.Images);
+        var detections = YoloDecoder.Decode(output.Decoded, truth.ImageIds);
         var result = DetectionEvaluator.Evaluate(detections, truth);
         TestContext.Out.WriteLine($"mAP@0.5 = {result.MeanAveragePrecision:F4} over {truth.BoxCount} boxes, {detections.Count} detections");
         Assert.That(result.MeanAveragePrecision, Is.GreaterThan(0.9));
