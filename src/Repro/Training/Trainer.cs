@@ -12,10 +12,9 @@ public sealed record TrainerOptions
     public required string OutputDirectory { get; init; }
     public int MaxEpochs { get; init; } = 100;
     public int Patience { get; init; } = 10;
-    public double LearningRate { get; init; } = 1e-4;
 
-    /// <summary>How the rate moves over the run (null: constant at <see cref="LearningRate"/>, as the paper trains).</summary>
-    public LearningRateSchedule? Schedule { get; init; }
+    /// <summary>The learning rate over the run (default: constant at 1e-4, as the paper trains).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant(1e-4);
 
     /// <summary>The run's seed, recorded in the checkpoint; a resume with another seed is refused.</summary>
     public long Seed { get; init; }
@@ -79,10 +78,9 @@ public sealed class Trainer
     public TrainingResult Run(Action<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var module = model.Module;
-        var schedule = options.Schedule ?? LearningRateSchedule.Constant(options.LearningRate);
         var trainable = module.trainable_parameters().ToList();
         if (trainable.Count == 0) throw new InvalidOperationException("the model has no trainable parameters (is everything frozen?)");
-        using var optimizer = new Adam(trainable, options.LearningRate);
+        using var optimizer = new Adam(trainable, options.Schedule.BaseRate);
         var early = new EarlyStopping(options.Patience);
         var history = new List<EpochMetrics>();
         var timings = new List<EpochTiming>();
@@ -104,14 +102,14 @@ public sealed class Trainer
             var clock = Stopwatch.StartNew();
             module.train();
             var (train, trainImages) = RunPhase(epoch, "train", trainingBatches(epoch), optimizer, clock, progress, cancellation,
-                completed > 0 ? CheckpointPath : null, schedule);
+                completed > 0 ? CheckpointPath : null);
             var trainSeconds = clock.Elapsed.TotalSeconds;
 
             module.eval();
             double[] validation;
             using (torch.no_grad())
                 validation = RunPhase(epoch, "validate", validationBatches(epoch), null, clock, progress, cancellation,
-                    completed > 0 ? CheckpointPath : null, schedule).Means;
+                    completed > 0 ? CheckpointPath : null).Means;
 
             var metrics = new EpochMetrics(epoch, train[0], train[1], train[2], train[3], validation[0], validation[1], validation[2],
                 validation[3], optimizer.LearningRate);
@@ -131,7 +129,7 @@ public sealed class Trainer
 
     /// <summary>One pass over a phase's batches; with an optimizer it trains. Returns mean components per image and the image count.</summary>
     private (double[] Means, int Images) RunPhase(int epoch, string phase, IEnumerable<Batch> batches, Optimizer? optimizer,
-        Stopwatch clock, Action<TrainingProgress>? progress, CancellationToken cancellation, string? lastCheckpoint, LearningRateSchedule schedule)
+        Stopwatch clock, Action<TrainingProgress>? progress, CancellationToken cancellation, string? lastCheckpoint)
     {
         var sums = new double[4];
         var images = 0;
@@ -161,7 +159,7 @@ public sealed class Trainer
                 if (optimizer is not null)
                 {
                     // Progress within the epoch is known when the source counts its batches; else the rate steps per epoch.
-                    optimizer.LearningRate = schedule.At(epoch - 1 + (count is { } c ? (double)index / c : 0), options.MaxEpochs);
+                    optimizer.LearningRate = options.Schedule.At(epoch - 1 + (count is { } c ? (double)index / c : 0), options.MaxEpochs);
                     optimizer.zero_grad();
                     components.Total.backward();
                     optimizer.step();

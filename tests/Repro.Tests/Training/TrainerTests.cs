@@ -38,7 +38,7 @@ public class TrainerTests
         var validation = RectangleScenes.Generate(3, seed: 2);
         TrainerOptions Options(string sub, int epochs, bool resume) => new()
         {
-            OutputDirectory = Path.Combine(dir, sub), MaxEpochs = epochs, Seed = 5, LearningRate = 1e-3, Resume = resume, RestoreBestWeights = false,
+            OutputDirectory = Path.Combine(dir, sub), MaxEpochs = epochs, Seed = 5, Schedule = LearningRateSchedule.Constant(1e-3), Resume = resume, RestoreBestWeights = false,
         };
 
         using var straight = new TinyDetector(seed: 0, width: 8);
@@ -65,7 +65,7 @@ public class TrainerTests
     {
         var scenes = RectangleScenes.Generate(3, seed: 1);
         using var model = new TinyDetector(seed: 0, width: 8);
-        var options = new TrainerOptions { OutputDirectory = dir, MaxEpochs = 3, Seed = 0, LearningRate = 1e-3 };
+        var options = new TrainerOptions { OutputDirectory = dir, MaxEpochs = 3, Seed = 0, Schedule = LearningRateSchedule.Constant(1e-3) };
         var result = new Trainer(model, options, InOrder(scenes), InOrder(scenes)).Run();
 
         var lines = File.ReadAllLines(result.MetricsPath);
@@ -196,7 +196,7 @@ public class TrainerTests
         using var model = new TinyDetector(seed: 0, width: 16);
         // Ten steps on the same six images per "epoch", so the per-epoch checkpoint costs little.
         Func<int, IEnumerable<Batch>> repeated = _ => Enumerable.Range(0, 10).Select(_ => RectangleScenes.Batch(scenes, [0, 1, 2, 3, 4, 5])).ToList();
-        var options = new TrainerOptions { OutputDirectory = dir, MaxEpochs = 30, Patience = 30, Seed = 0, LearningRate = 3e-3 };
+        var options = new TrainerOptions { OutputDirectory = dir, MaxEpochs = 30, Patience = 30, Seed = 0, Schedule = LearningRateSchedule.Constant(3e-3) };
         new Trainer(model, options, repeated, InOrder(scenes)).Run();
 
         var truth = new GroundTruth();

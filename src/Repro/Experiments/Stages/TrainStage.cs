@@ -66,7 +66,6 @@ public sealed class TrainStage : Stage
             OutputDirectory = context.TaskDir(TaskId(run)),
             MaxEpochs = settings.MaxEpochs,
             Patience = settings.Patience,
-            LearningRate = settings.LearningRate,
             Schedule = new LearningRateSchedule(settings.LearningRate, settings.WarmupEpochs, settings.Schedule == "cosine"),
             Seed = run.Seed,
             Resume = true,
