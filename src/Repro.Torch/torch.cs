@@ -177,7 +177,8 @@ public static unsafe class torch
     /// <summary>
     /// Hands the process's free heap pages back to the system. The shim keeps freed memory (a training step reuses the
     /// same blocks every step); call this between phases whose large allocations differ in size, or the kept blocks
-    /// add up (native/allocator.h).
+    /// add up (native/allocator.h). glibc only (elsewhere it does nothing) and host memory only: a GPU's cached
+    /// blocks are its caching allocator's.
     /// </summary>
     public static void release_free_memory() => rt_release_free_memory();
 
@@ -211,7 +212,8 @@ public static unsafe class torch
         /// <summary>
         /// Records every op the calling thread runs until disposed, then writes them to <paramref name="path"/> as a
         /// chrome trace (a JSON array of complete events with inclusive durations, in µs). libtorch keeps the
-        /// profiler's state per thread: dispose on the thread that started it, and open one at a time per thread.
+        /// profiler's state per thread: dispose on the thread that started it (an <c>await</c> inside may resume on
+        /// another, which the profiler never sees), and open one at a time per thread.
         /// </summary>
         public static IDisposable Record(string path) => new Recording(path);
 

@@ -31,6 +31,7 @@ EXPORT Profile rt_profile_begin(const char* path) {
 // Stops recording, writes the trace and closes the file; the handle is freed even when writing fails.
 EXPORT void rt_profile_end(Profile profile) {
     CATCH(
+        TORCH_CHECK(profile != nullptr, "no profile to end (rt_profile_begin failed, or it was ended already)");
         std::unique_ptr<std::ofstream> file(profile);
         prof::thread_event_lists lists = prof::disableProfilerLegacy();
         std::vector<prof::LegacyEvent*> events;
