@@ -32,16 +32,18 @@ public static class TimingsCsv
     public static List<EpochTiming> ReadUpTo(string path, int completedEpochs)
     {
         if (!File.Exists(path)) return [];
-        var timings = new List<EpochTiming>();
-        foreach (var line in File.ReadLines(path).Skip(1))
+        try
         {
-            var cells = line.Split(',');
-            if (cells.Length != Columns.Length
-                || !int.TryParse(cells[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch)
-                || !double.TryParse(cells[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var rate)
-                || !double.TryParse(cells[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)) return [];
-            if (epoch <= completedEpochs) timings.Add(new EpochTiming(epoch, rate, seconds));
+            using var rows = CsvTable.Open(path, Columns);
+            var timings = new List<EpochTiming>();
+            while (rows.Read())
+                if ((int)rows.Number("epoch") is var epoch && epoch <= completedEpochs)
+                    timings.Add(new EpochTiming(epoch, rows.Number("images_per_second"), rows.Number("seconds")));
+            return timings;
         }
-        return timings;
+        catch (InvalidDataException)
+        {
+            return [];
+        }
     }
 }

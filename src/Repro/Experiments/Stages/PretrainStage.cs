@@ -99,10 +99,11 @@ public sealed class PretrainStage : SingleTaskStage
                 context.Progress.Report($"pretrain epoch {epoch}/{settings.Epochs}", start / settings.Batch + 1, (perm.Length + settings.Batch - 1) / settings.Batch,
                     $"loss {lossSum / (start + idx.shape[0]):F3}");
             }
+            var trainSeconds = clock.Elapsed.TotalSeconds;
             var heldOutAccuracy = Accuracy(network, classifierLayer, images, labels, heldOut, device, settings.Batch);
             rows.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{epoch},{lossSum / perm.Length:F6},{correct / perm.Length:F4},{heldOutAccuracy:F4}"));
-            timings.Add(new Training.EpochTiming(epoch, perm.Length / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), clock.Elapsed.TotalSeconds));
+            timings.Add(new Training.EpochTiming(epoch, perm.Length / Math.Max(trainSeconds, 1e-9), clock.Elapsed.TotalSeconds));
             context.Progress.Log($"pretrain epoch {epoch}: loss {lossSum / perm.Length:F4}, held-out accuracy {heldOutAccuracy:P1} ({set.Classes.Count} classes)");
         }
         AtomicFile.WriteAllText(Path.Combine(dir, "metrics.csv"), string.Join("\n", rows) + "\n");
