@@ -20,6 +20,8 @@ fi
 # is installed: float64 matmul (every Gram product of the layer analysis) runs 15× faster on OpenBLAS.
 if [ -z "${LIBTORCH_DIR:-}" ]; then
   ls /usr/lib/*-linux-gnu/openblas-*/libblas.so.3 >/dev/null 2>&1 || missing+=(libopenblas0-openmp)
+  # The headers of the oneDNN that Debian's libtorch links: the eval forward's convs call it directly.
+  [ -f /usr/include/oneapi/dnnl/dnnl.hpp ] || missing+=(libdnnl-dev)
 fi
 command -v cmake >/dev/null || missing+=(cmake)
 command -v g++ >/dev/null || missing+=(g++)

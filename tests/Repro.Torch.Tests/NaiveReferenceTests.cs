@@ -2,7 +2,7 @@ using Repro.Torch.NN;
 
 namespace Repro.Torch.Tests;
 
-/// <summary>conv2d, batch_norm and nearest interpolation against naive float64 loops written here.</summary>
+/// <summary>conv2d, the inference conv, batch_norm and nearest interpolation against naive float64 loops written here.</summary>
 public class NaiveReferenceTests
 {
     private static double[] Random(int seed, int n)
@@ -53,6 +53,51 @@ public class NaiveReferenceTests
         var y = functional.conv2d(torch.tensor(x, n, c, h, wd), torch.tensor(w, k, c, ks, ks), torch.tensor(b), stride, pad);
         Assert.That(y.shape, Is.EqualTo(new long[] { n, k, oh, ow }));
         Assert.That(y.ToArray<double>(), Is.EqualTo(expected).Within(1e-12));
+    }
+
+    // The inference conv runs in float32 (oneDNN on the CPU): it matches the float64 loops up to float32 rounding of
+    // sums of up to 144 products of values in [−1, 1], measured below 1e-6 of the largest output; 1e-5 leaves room, and
+    // a wrong padding, stride, bias or slope misses by orders of magnitude.
+    [TestCase(1, 1, 3, 0.1, 3)]
+    [TestCase(2, 1, 3, 0.1, 16)]
+    [TestCase(1, 0, 1, 0.1, 16)]
+    [TestCase(1, 0, 1, null, 16)]
+    [TestCase(2, 0, 1, null, 3)]
+    public void InferenceConvMatchesNaiveLoopsForEveryBatchSize(int stride, int pad, int ks, double? slope, int c)
+    {
+        const int h = 9, wd = 7, k = 24;
+        var w = Random(2, k * c * ks * ks);
+        var b = Random(3, k);
+        using var scope = torch.NewDisposeScope();
+        using var conv = new InferenceConv2d(torch.tensor(w, k, c, ks, ks).@float(), torch.tensor(b).@float(), stride, pad, slope);
+        // A batch of 3 and then of 2: a new input shape gets its own primitive and reuses the packed weights.
+        foreach (var n in new[] { 3, 2, 3 })
+        {
+            var x = Random(10 + n, n * c * h * wd);
+            var expected = NaiveConv(x, w, b, n, c, h, wd, k, ks, stride, pad, out var oh, out var ow)
+                .Select(v => slope is { } s && v < 0 ? s * v : v).ToArray();
+            var input = torch.tensor(x, n, c, h, wd).@float();
+            var y = conv.forward(input);
+            Assert.That(y.shape, Is.EqualTo(new long[] { n, k, oh, ow }));
+            var largest = expected.Max(Math.Abs);
+            var got = y.@double().ToArray<double>();
+            var worst = got.Zip(expected, (g, e) => Math.Abs(g - e)).Max() / largest;
+            TestContext.Out.WriteLine($"batch {n}: largest difference {worst:E1} of the largest output");
+            Assert.That(worst, Is.LessThan(1e-5), $"batch {n}");
+            Assert.That(conv.forward(input).equal(y), "the same input twice gave different bytes");
+        }
+    }
+
+    [Test]
+    public void InferenceConvRefusesAWrongInputAndADisposedConv()
+    {
+        using var scope = torch.NewDisposeScope();
+        var conv = new InferenceConv2d(torch.zeros([4, 3, 3, 3]), torch.zeros([4]), 1, 1, 0.1);
+        var ex = Assert.Throws<TorchException>(() => conv.forward(torch.zeros([1, 5, 8, 8])));
+        Assert.That(ex!.Message, Does.Contain("N×3×H×W").And.Contain("[1, 5, 8, 8]"));
+        Assert.Throws<TorchException>(() => _ = new InferenceConv2d(torch.zeros([4, 3, 3, 3]), torch.zeros([5]), 1, 1, null));
+        conv.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => conv.forward(torch.zeros([1, 3, 8, 8])));
     }
 
     [Test]

@@ -196,6 +196,12 @@ internal static unsafe partial class LibTorch
     // optimizers
     [LibraryImport(Lib)] internal static partial void rt_adam_step(IntPtr* parameters, IntPtr* expAvg, IntPtr* expAvgSq, int n, double lr, double beta1, double beta2, double eps, double weightDecay, long step);
 
+    // inference convs (oneDNN directly; native/inference.cpp)
+    [LibraryImport(Lib)] internal static partial IntPtr rt_inference_conv_new(Tensor weight, Tensor bias, long stride, long padding, double leakySlope);
+    [LibraryImport(Lib)] internal static partial void rt_inference_conv_free(IntPtr conv);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_inference_conv_forward(IntPtr conv, Tensor input);
+    [LibraryImport(Lib)] internal static partial int rt_inference_conv_uses_onednn();
+
     // profiler (legacy autograd profiler; begin and end on the same thread)
     [LibraryImport(Lib)] internal static partial IntPtr rt_profile_begin([MarshalAs(UnmanagedType.LPUTF8Str)] string path);
     [LibraryImport(Lib)] internal static partial void rt_profile_end(IntPtr profile);
