@@ -5,47 +5,49 @@ using Repro.Torch.Optim;
 namespace Repro.Tests.Models;
 
 /// <summary>
-/// The eval forward folds each batch norm into its conv. CKA and the activation statistics read every layer, so
-/// every layer's output must stay what the unfolded conv → batch norm → leaky computes, up to float rounding; and
-/// the fold must follow every change of the weights and statistics it was made from.
+/// The eval forward runs each conv layer as one eval conv: batch norm eval into the conv, the leaky ReLU fused,
+/// oneDNN's kernels on channels-last activations. CKA and the activation statistics read every layer, so every
+/// layer's output must stay what the separate conv → batch norm → leaky computes, up to float rounding; and the eval
+/// conv must follow every change of the weights and statistics it was made from.
 /// </summary>
-public class BatchNormFoldingTests
+public class EvalConvTests
 {
-    // float32 rounds to 6e-8 relative. Folding rounds W·s once where the unfolded path rounds the conv sum and then
-    // (y − μ)·s + β, so each conv layer's output moves by a few units of rounding of its largest values, compounded
-    // through up to 75 convs in depth with batch-norm gains near 1: measured here, at most 1e-6 of a layer's largest
-    // magnitude. 1e-5 leaves ten times that, while a fold missing ε, μ or β, or a stale fold, misses by orders of
-    // magnitude (γ, β, μ and σ² are all drawn far from 1 and 0 below).
+    // float32 rounds to 6e-8 relative. The eval conv rounds W·s once and sums in oneDNN's order where the separate
+    // path sums in libtorch's and then rounds (y − μ)·s + β, so each conv layer's output moves by a few units of
+    // rounding of its largest values, compounded through up to 75 convs in depth with batch-norm gains near 1:
+    // measured here, at most 1.5e-6 of a layer's largest magnitude. 1e-5 leaves several times that, while a fold
+    // missing ε, μ or β, a wrong slope, or a stale eval conv, misses by orders of magnitude (γ, β, μ and σ² are all
+    // drawn far from 1 and 0 below).
     private const double Tolerance = 1e-5;
 
     [Test]
-    public void EveryLayerOfTheEvalForwardEqualsTheUnfoldedOneUpToRounding()
+    public void EveryLayerOfTheEvalForwardEqualsTheSeparateLayersUpToRounding()
     {
         using var scope = torch.NewDisposeScope();
         using var net = ModelTestKit.TinyYolo(seed: 11, size: 64);
         RandomiseBatchNorms(net, 12);
         var images = ModelTestKit.Images(3, 64, 13);
 
-        var folded = EveryLayer(net, images, fold: true);
-        var unfolded = EveryLayer(net, images, fold: false);
+        var eval = EveryLayer(net, images, evalConvs: true);
+        var separate = EveryLayer(net, images, evalConvs: false);
 
-        Assert.That(folded.Keys, Is.EqualTo(Enumerable.Range(0, 107)));
-        var worst = folded.Keys.Max(i => RelativeDifference(folded[i], unfolded[i]));
+        Assert.That(eval.Keys, Is.EqualTo(Enumerable.Range(0, 107)));
+        var worst = eval.Keys.Max(i => RelativeDifference(eval[i], separate[i]));
         TestContext.Out.WriteLine($"largest difference of any layer, relative to that layer's largest magnitude: {worst:E2}");
-        foreach (var i in folded.Keys)
-            Assert.That(RelativeDifference(folded[i], unfolded[i]), Is.LessThanOrEqualTo(Tolerance), $"layer {i}");
-        // Not a comparison of one path with itself: the folded convs round differently somewhere.
-        Assert.That(folded.Keys.Any(i => !folded[i].equal(unfolded[i])), "the eval forward did not fold anything");
+        foreach (var i in eval.Keys)
+            Assert.That(RelativeDifference(eval[i], separate[i]), Is.LessThanOrEqualTo(Tolerance), $"layer {i}");
+        // Not a comparison of one path with itself: the eval convs round differently somewhere.
+        Assert.That(eval.Keys.Any(i => !eval[i].equal(separate[i])), "the eval forward ran no eval conv");
     }
 
     [Test]
-    public void TheFoldFollowsTrainModeForwardsTrainingStepsWeightLoadsAndStatisticsWrites()
+    public void TheEvalConvFollowsTrainModeForwardsTrainingStepsWeightLoadsAndStatisticsWrites()
     {
         using var scope = torch.NewDisposeScope();
         using var net = ModelTestKit.TinyYolo(seed: 21, size: 64);
         RandomiseBatchNorms(net, 22);
         var images = ModelTestKit.Images(2, 64, 23);
-        AssertFoldedEqualsUnfolded(net, images, "first eval forward");
+        AssertEvalEqualsSeparate(net, images, "first eval forward");
 
         // A train-mode forward alone moves the running statistics (libtorch's batch norm writes them without
         // bumping their version counter).
@@ -54,7 +56,7 @@ public class BatchNormFoldingTests
             net.train();
             net.Forward(images).Dispose();
         }
-        AssertFoldedEqualsUnfolded(net, images, "after a train-mode forward");
+        AssertEvalEqualsSeparate(net, images, "after a train-mode forward");
 
         // Training steps: parameters move (Adam) and the running statistics too (train-mode batch norm).
         using (var adam = new Adam(net.trainable_parameters(), lr: 1e-2))
@@ -68,7 +70,7 @@ public class BatchNormFoldingTests
                 adam.step();
             }
         }
-        AssertFoldedEqualsUnfolded(net, images, "after training steps");
+        AssertEvalEqualsSeparate(net, images, "after training steps");
 
         // Weights loaded from another model.
         using (var other = ModelTestKit.TinyYolo(seed: 24, size: 64))
@@ -76,25 +78,25 @@ public class BatchNormFoldingTests
             RandomiseBatchNorms(other, 25);
             net.load_state_dict(other.state_dict());
         }
-        AssertFoldedEqualsUnfolded(net, images, "after load_state_dict");
+        AssertEvalEqualsSeparate(net, images, "after load_state_dict");
 
         // One running statistic written in place.
         using (torch.no_grad()) net.state_dict()["0.bn.running_var"].mul_(4);
-        AssertFoldedEqualsUnfolded(net, images, "after a running variance changed");
+        AssertEvalEqualsSeparate(net, images, "after a running variance changed");
     }
 
-    private static void AssertFoldedEqualsUnfolded(DarknetNetwork net, Tensor images, string when)
+    private static void AssertEvalEqualsSeparate(DarknetNetwork net, Tensor images, string when)
     {
         using var scope = torch.NewDisposeScope();
-        var folded = EveryLayer(net, images, fold: true);
-        var unfolded = EveryLayer(net, images, fold: false);
-        foreach (var i in folded.Keys)
-            Assert.That(RelativeDifference(folded[i], unfolded[i]), Is.LessThanOrEqualTo(Tolerance), $"{when}: layer {i}");
+        var eval = EveryLayer(net, images, evalConvs: true);
+        var separate = EveryLayer(net, images, evalConvs: false);
+        foreach (var i in eval.Keys)
+            Assert.That(RelativeDifference(eval[i], separate[i]), Is.LessThanOrEqualTo(Tolerance), $"{when}: layer {i}");
     }
 
-    private static Dictionary<int, Tensor> EveryLayer(DarknetNetwork net, Tensor images, bool fold)
+    private static Dictionary<int, Tensor> EveryLayer(DarknetNetwork net, Tensor images, bool evalConvs)
     {
-        net.FoldsBatchNorm = fold;
+        net.UsesEvalConvs = evalConvs;
         try
         {
             var outputs = new Dictionary<int, Tensor>();
@@ -103,7 +105,7 @@ public class BatchNormFoldingTests
         }
         finally
         {
-            net.FoldsBatchNorm = true;
+            net.UsesEvalConvs = true;
         }
     }
 

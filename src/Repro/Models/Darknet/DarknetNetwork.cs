@@ -9,8 +9,9 @@ namespace Repro.Models.Darknet;
 /// the paper. Parameters are named "{layer}.conv.weight", "{layer}.bn.running_mean", "{layer}.linear.bias", ….
 /// Forward returns the raw outputs of the [yolo] layers in network order (82, 94, 106 for YOLOv3), decoded to boxes
 /// and scores as well in eval mode; a cfg without [yolo] layers (the Darknet-53 classifier) returns its last layer
-/// as the one raw output. In eval mode without gradients each conv runs with its batch norm folded into it
-/// (<see cref="FoldedConvBatchNorm"/>): every layer's output equals the unfolded one up to float rounding.
+/// as the one raw output. In eval mode without gradients each conv layer runs as one <see cref="EvalConv"/> (batch
+/// norm folded in, activation fused, oneDNN on the CPU): every layer's output equals the separate conv, batch norm
+/// and activation's up to float rounding, and is channels-last in memory on the CPU.
 /// </summary>
 public sealed class DarknetNetwork : Module, IDetector
 {
@@ -98,14 +99,14 @@ public sealed class DarknetNetwork : Module, IDetector
         foreach (var i in range.Indices) layers[i].freeze();
     }
 
-    /// <summary>Whether the eval forward without gradients folds each conv's batch norm into the conv (on; off only
-    /// to compare the two in tests).</summary>
-    internal bool FoldsBatchNorm
+    /// <summary>Whether the eval forward without gradients runs each conv layer as one <see cref="EvalConv"/> (on;
+    /// off only to compare with the separate conv, batch norm and activation in tests).</summary>
+    internal bool UsesEvalConvs
     {
-        get => layers.OfType<ConvolutionalLayer>().All(c => c.FoldsBatchNorm);
+        get => layers.OfType<ConvolutionalLayer>().All(c => c.UsesEvalConv);
         set
         {
-            foreach (var c in layers.OfType<ConvolutionalLayer>()) c.FoldsBatchNorm = value;
+            foreach (var c in layers.OfType<ConvolutionalLayer>()) c.UsesEvalConv = value;
         }
     }
 

@@ -7,8 +7,8 @@ namespace Repro.Models.Darknet.Layers;
 /// Conv → batch norm → activation; without batch norm the conv has a bias (darknet's linear output convs).
 /// Batch norm uses PyTorch's defaults (momentum 0.1, ε 1e-5): the pre-trained statistics carry over unchanged and
 /// fine-tuning follows the common PyTorch YOLOv3 ports. The eval forward without gradients (evaluation, layer
-/// analysis, validation) runs the conv and batch norm as one folded conv (<see cref="FoldedConvBatchNorm"/>), refolded
-/// whenever the weights or statistics have changed since.
+/// analysis, validation) runs the layer as one <see cref="EvalConv"/> — batch norm folded into the conv, activation
+/// fused, oneDNN on the CPU — remade whenever the weights or statistics have changed since.
 /// </summary>
 internal sealed class ConvolutionalLayer : DarknetLayer, IDarknetWeighted
 {
@@ -22,72 +22,68 @@ internal sealed class ConvolutionalLayer : DarknetLayer, IDarknetWeighted
         if (spec.BatchNormalize) bn = RegisterModule("bn", new BatchNorm2d(spec.Filters));
     }
 
-    // The folded conv of the last eval forward; the lock keeps two threads evaluating one model from refolding at once.
-    private readonly Lock foldLock = new();
-    private FoldedConvBatchNorm? folded;
+    // The eval conv of the last eval forward; the lock keeps two threads evaluating one model from remaking it at once.
+    private readonly Lock evalLock = new();
+    private EvalConv? evalConv;
 
     public ConvolutionalSpec Spec { get; }
 
-    /// <summary>Whether the eval forward without gradients folds the batch norm into the conv (on; off only to
-    /// compare the two in tests).</summary>
-    internal bool FoldsBatchNorm { get; set; } = true;
+    /// <summary>Whether the eval forward without gradients runs the layer as one <see cref="EvalConv"/> (on; off only
+    /// to compare with the separate conv, batch norm and activation in tests).</summary>
+    internal bool UsesEvalConv { get; set; } = true;
 
     public IReadOnlyList<Tensor> WeightsInFileOrder =>
         bn is not null ? [bn.Bias, bn.Weight, bn.RunningMean, bn.RunningVar, conv.Weight] : [conv.Bias!, conv.Weight];
 
     public override Tensor Forward(Tensor? previous, IReadOnlyList<Tensor?> outputs)
     {
-        Tensor y;
-        // Folding needs the running statistics (eval mode) and no gradient to the separate parameters.
-        if (bn is not null && FoldsBatchNorm && !bn.training && !torch.is_grad_enabled())
+        // The eval conv folds the running statistics (eval mode) and passes no gradient to the separate parameters.
+        if (UsesEvalConv && !(bn?.training ?? training) && !torch.is_grad_enabled())
+            return CurrentEvalConv().forward(previous!);
+
+        var y = conv.forward(previous!);
+        if (bn is not null)
         {
-            var f = CurrentFold(bn);
-            y = functional.conv2d(previous!, f.Weight, f.Bias, conv.Stride, conv.Padding);
-        }
-        else
-        {
-            y = conv.forward(previous!);
-            if (bn is not null)
-            {
-                // A train-mode batch norm moves its running statistics without bumping their version counter (libtorch
-                // writes them inside the kernel), so the fold cannot see that change: drop it here.
-                if (bn.training) DropFold();
-                using var z = y;
-                y = bn.forward(z);
-            }
+            // A train-mode batch norm moves its running statistics without bumping their version counter (libtorch
+            // writes them inside the kernel), so the eval conv cannot see that change: drop it here.
+            if (bn.training) DropEvalConv();
+            using var z = y;
+            y = bn.forward(z);
         }
         // In place: neither the conv's nor the batch norm's backward reads its own output, and an out-of-place leaky
         // ReLU would keep its input alive for its own backward — a third activation-sized tensor per layer held
         // until backward (width 1 at 416, batch 8: peak resident 6.1 GB out of place, 5.4 GB in place).
-        if (Spec.Activation == Activation.Leaky) functional.leaky_relu_(y, 0.1);
+        if (Spec.Activation == Activation.Leaky) functional.leaky_relu_(y, LeakySlope);
         return y;
     }
 
-    private FoldedConvBatchNorm CurrentFold(BatchNorm2d batchNorm)
+    private const double LeakySlope = 0.1;
+
+    private EvalConv CurrentEvalConv()
     {
-        lock (foldLock)
+        lock (evalLock)
         {
-            if (folded is null || !folded.IsCurrent(conv, batchNorm))
+            if (evalConv is null || !evalConv.IsCurrent(conv, bn))
             {
-                folded?.Dispose();
-                folded = FoldedConvBatchNorm.Of(conv, batchNorm);
+                evalConv?.Dispose();
+                evalConv = EvalConv.Of(conv, bn, Spec.Activation == Activation.Leaky ? LeakySlope : null);
             }
-            return folded;
+            return evalConv;
         }
     }
 
-    private void DropFold()
+    private void DropEvalConv()
     {
-        lock (foldLock)
+        lock (evalLock)
         {
-            folded?.Dispose();
-            folded = null;
+            evalConv?.Dispose();
+            evalConv = null;
         }
     }
 
     public override void Dispose()
     {
-        DropFold();
+        DropEvalConv();
         base.Dispose();
     }
 }
