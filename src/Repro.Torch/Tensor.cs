@@ -112,9 +112,10 @@ public sealed unsafe partial class Tensor : IDisposable
         }
     }
 
-    public bool is_contiguous()
+    /// <summary>Whether the elements lie densely in the order <paramref name="format"/> names.</summary>
+    public bool is_contiguous(MemoryFormat format = MemoryFormat.Contiguous)
     {
-        var c = rt_is_contiguous(this);
+        var c = rt_is_contiguous(this, (sbyte)format);
         ThrowIfError();
         return c == 1;
     }
@@ -201,7 +202,9 @@ public sealed unsafe partial class Tensor : IDisposable
 
     public Tensor clone() => Wrap(rt_clone(this));
 
-    public Tensor contiguous() => Wrap(rt_contiguous(this));
+    /// <summary>This tensor when its elements already lie densely in the order <paramref name="format"/> names, else a
+    /// copy that does (the same logical values: only the strides differ).</summary>
+    public Tensor contiguous(MemoryFormat format = MemoryFormat.Contiguous) => Wrap(rt_contiguous(this, (sbyte)format));
 
     /// <summary>A second handle to the same tensor (shares storage and autograd identity).</summary>
     public Tensor alias() => Wrap(rt_alias(this));

@@ -25,6 +25,23 @@ public class TensorApiTests
     }
 
     [Test]
+    public void ChannelsLastChangesTheStridesNotTheValues()
+    {
+        using var scope = torch.NewDisposeScope();
+        var nchw = torch.arange(2 * 3 * 2 * 2).to(ScalarType.Float32).view(2, 3, 2, 2);
+        var nhwc = nchw.contiguous(MemoryFormat.ChannelsLast);
+        Assert.That(nhwc.shape, Is.EqualTo(nchw.shape));
+        Assert.That(nhwc.is_contiguous(MemoryFormat.ChannelsLast) && !nhwc.is_contiguous());
+        Assert.That(nhwc.equal(nchw));
+        // In memory the channels are innermost: the first pixel's three channels, then the next pixel's.
+        using var raw = nhwc.permute(0, 2, 3, 1).contiguous();
+        Assert.That(raw.ToArray<float>().Take(6), Is.EqualTo(new float[] { 0, 4, 8, 1, 5, 9 }));
+        Assert.That(nhwc.view(2, 3, 4).is_contiguous(), Is.False, "a view keeps the strides");
+        Assert.That(nhwc.contiguous().ToArray<float>(), Is.EqualTo(nchw.ToArray<float>()));
+        Assert.Throws<TorchException>(() => torch.zeros([2, 3]).contiguous(MemoryFormat.ChannelsLast), "channels-last needs 4 dimensions");
+    }
+
+    [Test]
     public void ArithmeticReductionsShapeAndIndexing()
     {
         using var scope = torch.NewDisposeScope();

@@ -128,23 +128,30 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>Moves every parameter and buffer to the device (gradients are dropped).</summary>
-    public Module to(Device device)
+    public Module to(Device device) => Convert(t => t.to(device));
+
+    /// <summary>Converts every floating-point parameter and buffer to <paramref name="dtype"/> (gradients are dropped;
+    /// integer buffers such as batch norm's step count stay as they are) — e.g. float64 for a reference run.</summary>
+    public Module to(ScalarType dtype) =>
+        Convert(t => t.dtype is ScalarType.Float16 or ScalarType.Float32 or ScalarType.Float64 ? t.to(dtype) : t.alias());
+
+    private Module Convert(Func<Tensor, Tensor> convert)
     {
         foreach (var (_, m) in named_modules())
         {
             foreach (var (_, slot) in m.ownParameters)
             {
                 var requiresGrad = slot.Value.requires_grad;
-                Tensor moved;
-                using (torch.no_grad()) moved = slot.Value.to(device).DetachFromDisposeScope();
+                Tensor converted;
+                using (torch.no_grad()) converted = convert(slot.Value).DetachFromDisposeScope();
                 slot.Value.Dispose();
-                slot.Value = moved.requires_grad_(requiresGrad);
+                slot.Value = converted.requires_grad_(requiresGrad);
             }
             foreach (var (_, slot) in m.ownBuffers)
             {
-                var moved = slot.Value.to(device).DetachFromDisposeScope();
+                var converted = convert(slot.Value).DetachFromDisposeScope();
                 slot.Value.Dispose();
-                slot.Value = moved;
+                slot.Value = converted;
             }
         }
         return this;

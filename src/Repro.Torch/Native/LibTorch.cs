@@ -25,7 +25,7 @@ internal static unsafe partial class LibTorch
     [LibraryImport(Lib)] internal static partial sbyte rt_dtype(Tensor t);
     [LibraryImport(Lib)] internal static partial int rt_device_type(Tensor t);
     [LibraryImport(Lib)] internal static partial int rt_device_index(Tensor t);
-    [LibraryImport(Lib)] internal static partial int rt_is_contiguous(Tensor t);
+    [LibraryImport(Lib)] internal static partial int rt_is_contiguous(Tensor t, sbyte format);
     [LibraryImport(Lib)] internal static partial void* rt_data_ptr(Tensor t);
     [LibraryImport(Lib)] internal static partial double rt_item(Tensor t);
     [LibraryImport(Lib)] internal static partial long rt_version_counter(Tensor t);
@@ -49,7 +49,7 @@ internal static unsafe partial class LibTorch
     // conversion
     [LibraryImport(Lib)] internal static partial IntPtr rt_to(Tensor t, sbyte dtype, int dt, int di);
     [LibraryImport(Lib)] internal static partial IntPtr rt_clone(Tensor t);
-    [LibraryImport(Lib)] internal static partial IntPtr rt_contiguous(Tensor t);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_contiguous(Tensor t, sbyte format);
     [LibraryImport(Lib)] internal static partial void rt_set_num_threads_on_this_thread(int n);
     [LibraryImport(Lib)] internal static partial IntPtr rt_alias(Tensor t);
 

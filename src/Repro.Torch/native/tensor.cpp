@@ -25,7 +25,9 @@ EXPORT void rt_sizes(Tensor t, int64_t* out) {
 EXPORT int8_t rt_dtype(Tensor t) { CATCH_RETURN(int8_t, -1, static_cast<int8_t>(t->scalar_type())) }
 EXPORT int32_t rt_device_type(Tensor t) { CATCH_RETURN(int32_t, -1, static_cast<int32_t>(t->device().type())) }
 EXPORT int32_t rt_device_index(Tensor t) { CATCH_RETURN(int32_t, -1, static_cast<int32_t>(t->device().index())) }
-EXPORT int32_t rt_is_contiguous(Tensor t) { CATCH_RETURN(int32_t, -1, t->is_contiguous() ? 1 : 0) }
+EXPORT int32_t rt_is_contiguous(Tensor t, int8_t format) {
+    CATCH_RETURN(int32_t, -1, t->is_contiguous(static_cast<at::MemoryFormat>(format)) ? 1 : 0)
+}
 EXPORT void* rt_data_ptr(Tensor t) { CATCH_RETURN(void*, nullptr, t->data_ptr()) }
 EXPORT double rt_item(Tensor t) { CATCH_RETURN(double, 0.0, t->item<double>()) }
 // libtorch's count of in-place writes to the tensor's data (every optimizer step, copy_ and running-statistics
@@ -86,7 +88,7 @@ EXPORT Tensor rt_to(Tensor t, int8_t dtype, int32_t dt, int32_t di) {
     CATCH_TENSOR(t->to(rt_options(dtype, dt, di)))
 }
 EXPORT Tensor rt_clone(Tensor t) { CATCH_TENSOR(t->clone()) }
-EXPORT Tensor rt_contiguous(Tensor t) { CATCH_TENSOR(t->contiguous()) }
+EXPORT Tensor rt_contiguous(Tensor t, int8_t format) { CATCH_TENSOR(t->contiguous(static_cast<at::MemoryFormat>(format))) }
 EXPORT Tensor rt_alias(Tensor t) { CATCH_TENSOR(at::Tensor(*t)) }
 
 // ---- runtime ----------------------------------------------------------------------------------------------

@@ -198,6 +198,52 @@ public class DarknetForwardTests
         Assert.Throws<ArgumentException>(() => net.Forward(torch.zeros([1, 1, 64, 64])));
     }
 
+    /// <summary>
+    /// The network runs channels-last for speed: other conv and batch-norm kernels, another summation order. A training
+    /// step must not notice beyond float32 rounding. The heads, every parameter's gradient and the running statistics
+    /// the step leaves behind are compared with the same step in float64 (NCHW). The bound is that of a float32 sum of
+    /// the 8192 values a batch-norm channel of the first layers reduces (2 images × 64 × 64): n·ε ≈ 4.9e-4 of the
+    /// largest value, doubled for forward and backward. libtorch's channels-last batch norm sums row by row where its
+    /// NCHW kernel sums in a cascade, so the two layouts reach different shares of it: measured at most 4.8e-4
+    /// channels-last and 1.0e-4 NCHW (a gradient of layer 3's batch norm). A wrong layout anywhere is off by O(1).
+    /// </summary>
+    [Test]
+    public void ATrainingStepInEitherLayoutEqualsFloat64UpToFloat32Rounding()
+    {
+        using var scope = torch.NewDisposeScope();
+        var images = ModelTestKit.Images(2, 64, 31);
+        var exact = TrainingStep(MemoryFormat.Contiguous, ScalarType.Float64, images);
+        const double bound = 2 * 8192 * 5.96e-8;
+        foreach (var layout in new[] { MemoryFormat.ChannelsLast, MemoryFormat.Contiguous })
+        {
+            var step = TrainingStep(layout, ScalarType.Float32, images);
+            Assert.That(step.Keys, Is.EquivalentTo(exact.Keys));
+            foreach (var (name, reference) in exact)
+                Assert.That(RelativeError(step[name], reference), Is.LessThan(bound), $"{layout}: {name}");
+        }
+    }
+
+    /// <summary>One forward and backward in train mode: the heads, each parameter's gradient and each buffer after it,
+    /// by name, as float64 NCHW. Also checks that the heads kept the layout the network ran in.</summary>
+    private static Dictionary<string, Tensor> TrainingStep(MemoryFormat layout, ScalarType dtype, Tensor images)
+    {
+        using var net = ModelTestKit.TinyYolo(seed: 30, size: 64);
+        net.to(dtype);
+        net.Layout = layout;
+        net.train();
+        using var output = net.Forward(images.to(dtype));
+        Assert.That(output.Raw.All(r => r.is_contiguous(layout)), $"{layout}: the heads kept the input's layout");
+        var results = output.Raw.Select((r, h) => ($"head {h}", r.detach().@double().contiguous())).ToList();
+        output.Raw.Select(r => r.square().mean()).Aggregate((a, b) => a + b).backward();
+        results.AddRange(net.named_parameters().Select(p => ($"gradient of {p.Name}", p.Parameter.grad!.@double().contiguous())));
+        results.AddRange(net.named_buffers().Select(b => (b.Name, b.Buffer.@double().contiguous())));
+        return results.ToDictionary(r => r.Item1, r => r.Item2);
+    }
+
+    /// <summary>The largest element difference relative to the reference's largest magnitude.</summary>
+    private static double RelativeError(Tensor actual, Tensor reference) =>
+        (actual - reference).abs().max().item() / Math.Max(reference.abs().max().item(), 1e-30);
+
     [Test]
     public void ClassifierGivesLogitsBeforeSoftmaxAndProbabilitiesAfter()
     {

@@ -148,6 +148,15 @@ public sealed class DarknetNetwork : Module, IDetector
     /// otherwise); the outputs of <paramref name="keep"/> are returned to the caller, who owns them. No dispose
     /// scope is opened here, so tensors the callback creates belong to the caller's scope.
     /// </summary>
+    /// <summary>
+    /// The memory layout every layer runs in; it follows the input through conv, batch norm, activation, route,
+    /// shortcut and upsample. Channels-last by default: oneDNN's convolutions and their backward, and libtorch's batch
+    /// norm, are faster on it at the sizes trained here (a smoke-size training step about 10 % faster than NCHW, best of
+    /// three alternated runs; PyTorch gains 15 % the same way), and the eval conv wants it anyway. The values do not depend on the layout beyond float rounding;
+    /// readers that need one (views, spans) ask for it. Contiguous only to compare the two in tests.
+    /// </summary>
+    internal MemoryFormat Layout { get; set; } = MemoryFormat.ChannelsLast;
+
     private List<Tensor> Run(Tensor images, int[] keep, Action<int, Tensor>? onLayer, IReadOnlySet<int>? wanted)
     {
         CheckInput(images);
@@ -168,12 +177,13 @@ public sealed class DarknetNetwork : Module, IDetector
         }
         var kept = new HashSet<int>(keep);
         var outputs = new Tensor?[last + 1];
+        using var input = images.contiguous(Layout);
         try
         {
             for (var i = 0; i <= last; i++)
             {
                 var readsPrevious = Array.IndexOf(inputsOf[i], i - 1) >= 0;
-                var previous = !readsPrevious ? null : i == 0 ? images : outputs[i - 1];
+                var previous = !readsPrevious ? null : i == 0 ? input : outputs[i - 1];
                 outputs[i] = layers[i].Forward(previous, outputs);
                 if (onLayer is not null && (wanted is null || wanted.Contains(i))) onLayer(i, outputs[i]!);
                 foreach (var j in inputsOf[i].Append(i))
