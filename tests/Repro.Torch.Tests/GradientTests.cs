@@ -37,6 +37,13 @@ public class GradientTests
     [Test]
     public void LeakyRelu() => GradCheck.Check(x => functional.leaky_relu(x[0], 0.1), Randn(1, 3, 7));
 
+    // 2 × 6 × 7 = 84 rows: two of the fused kernel's 64-row blocks, the second partial.
+    [TestCase(MemoryFormat.Contiguous)]
+    [TestCase(MemoryFormat.ChannelsLast)]
+    public void BatchNormLeakyReluFused(MemoryFormat layout) =>
+        GradCheck.Check(x => functional.batch_norm_leaky_relu(functional.conv2d(x[0].contiguous(layout), x[1], padding: 1), null, null, x[2], x[3], 0.1, 1e-5, 0.1),
+            Randn(1, 2, 3, 6, 7), Randn(2, 3, 3, 3, 3), Randn(3, 3), Randn(4, 3));
+
     [Test]
     public void LeakyReluInPlaceAfterConvAndBatchNorm() =>
         GradCheck.Check(x => functional.leaky_relu_(functional.batch_norm(functional.conv2d(x[0], x[1], padding: 1), null, null, x[2], x[3], training: true), 0.1),

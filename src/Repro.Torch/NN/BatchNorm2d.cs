@@ -25,4 +25,13 @@ public sealed class BatchNorm2d : Module
 
     public Tensor forward(Tensor input) =>
         functional.batch_norm(input, RunningMean, RunningVar, Weight, Bias, training, Momentum, Eps);
+
+    /// <summary>This batch norm followed by a leaky ReLU: in training mode the fused
+    /// <see cref="functional.batch_norm_leaky_relu"/>, in eval mode the two ops (the activation in place).</summary>
+    public Tensor forward_leaky_relu(Tensor input, double negativeSlope)
+    {
+        if (training)
+            return functional.batch_norm_leaky_relu(input, RunningMean, RunningVar, Weight, Bias, Momentum, Eps, negativeSlope);
+        return functional.leaky_relu_(forward(input), negativeSlope);
+    }
 }

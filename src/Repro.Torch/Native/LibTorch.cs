@@ -182,6 +182,7 @@ internal static unsafe partial class LibTorch
     [LibraryImport(Lib)] internal static partial IntPtr rt_batch_norm(Tensor x, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? w, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? b, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? rm, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? rv, int training, double momentum, double eps);
     [LibraryImport(Lib)] internal static partial IntPtr rt_leaky_relu(Tensor x, double slope);
     [LibraryImport(Lib)] internal static partial void rt_leaky_relu_(Tensor x, double slope);
+    [LibraryImport(Lib)] internal static partial IntPtr rt_batch_norm_leaky_relu(Tensor x, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? w, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? b, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? rm, [MarshalUsing(typeof(OptionalTensorMarshaller))] Tensor? rv, double momentum, double eps, double slope);
     [LibraryImport(Lib)] internal static partial IntPtr rt_softmax(Tensor x, long dim);
     [LibraryImport(Lib)] internal static partial IntPtr rt_log_softmax(Tensor x, long dim);
     [LibraryImport(Lib)] internal static partial IntPtr rt_max_pool2d(Tensor x, long* kernel, long* stride, long* padding);

@@ -38,11 +38,14 @@ public class TrainingBenchmarkTests
             var forward = Path.Combine(dir.FullName, "forward.json");
             ModelBenchmark.ProfileForward(new ModelBenchmarkOptions { Widths = [0.125], Sizes = [32], BatchSize = 1, WarmupIterations = 0 }, forward, 1);
             var step = Path.Combine(dir.FullName, "step.json");
-            TrainingBenchmark.Profile(new TrainingConfig(0.125, 32, 1), new TrainingBenchmarkOptions { WarmupSteps = 0, BoxesPerImage = 2 }, step, 1);
+            // Batch 2: in training, batch norm needs more than one value per channel (layer 75 is 1 × 1 at 32 px).
+            TrainingBenchmark.Profile(new TrainingConfig(0.125, 32, 2), new TrainingBenchmarkOptions { WarmupSteps = 0, BoxesPerImage = 2 }, step, 1);
             // The eval forward's convs run as the shim's inference conv, which names itself in a profile.
             Assert.That(File.ReadAllText(forward), Does.Contain("repro::inference_conv"));
             // A training step runs the backward and Adam too.
             Assert.That(File.ReadAllText(step), Does.Contain("aten::convolution_backward").And.Contain("aten::addcdiv_"));
+            // Batch norm and leaky ReLU run as the shim's fused op, both ways.
+            Assert.That(File.ReadAllText(step), Does.Contain("repro::batch_norm_leaky_relu\"").And.Contain("repro::batch_norm_leaky_relu_backward"));
         }
         finally
         {

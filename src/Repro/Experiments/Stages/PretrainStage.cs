@@ -24,7 +24,7 @@ public sealed class PretrainStage : SingleTaskStage
 
     public override string Name => StudyNetworks.PretrainStageName;
     public override IReadOnlyList<string> DependsOn => ["data"];
-    public override StageCode Code => new("pretrain.5", [.. StageCode.DataPrimitives, "Data/Pretraining", "Data/Loading", "Models", "Training/LearningRateSchedule.cs", "Training/EpochTiming.cs", "Experiments/Stages/PretrainStage.cs"]);
+    public override StageCode Code => new("pretrain.6", [.. StageCode.DataPrimitives, "Data/Pretraining", "Data/Loading", "Models", "Training/LearningRateSchedule.cs", "Training/EpochTiming.cs", "Experiments/Stages/PretrainStage.cs"]);
 
     public override object Settings(Profile profile) => new
     {

@@ -15,7 +15,7 @@ public sealed class TrainStage : Stage
 
     public override string Name => "train";
     public override IReadOnlyList<string> DependsOn => ["data", StudyNetworks.PretrainStageName];
-    public override StageCode Code => new("train.6", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Training", "Experiments/Stages/TrainStage.cs"]);
+    public override StageCode Code => new("train.7", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Training", "Experiments/Stages/TrainStage.cs"]);
 
     public static string TaskId(ModelRun run) => $"train/{run.Folder}";
 

@@ -48,6 +48,9 @@ internal sealed class ConvolutionalLayer : DarknetLayer, IDarknetWeighted
             // writes them inside the kernel), so the eval conv cannot see that change: drop it here.
             if (bn.training) DropEvalConv();
             using var z = y;
+            // Training fuses the pair into one kernel (two sweeps over the activation each way instead of five and
+            // four); like the in-place activation below, it keeps no third activation-sized tensor for backward.
+            if (Spec.Activation == Activation.Leaky) return bn.forward_leaky_relu(z, LeakySlope);
             y = bn.forward(z);
         }
         // In place: neither the conv's nor the batch norm's backward reads its own output, and an out-of-place leaky
