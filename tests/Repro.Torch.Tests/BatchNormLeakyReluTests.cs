@@ -58,12 +58,17 @@ public class BatchNormLeakyReluTests
     }
 
     [Test]
-    public void OneValuePerChannelIsAnError()
+    public void OneValuePerChannelAndMisshapenParametersAreErrors()
     {
         using var scope = torch.NewDisposeScope();
         var e = Assert.Throws<TorchException>(() =>
             functional.batch_norm_leaky_relu(torch.ones([1, 3, 1, 1]), null, null, torch.ones([3]), torch.zeros([3]), Momentum, Eps, Slope))!;
         Assert.That(e.Message, Does.Contain("more than 1 value per channel"));
+        var x = torch.ones([2, 3, 2, 2]).contiguous(MemoryFormat.ChannelsLast);
+        e = Assert.Throws<TorchException>(() => functional.batch_norm_leaky_relu(x, null, null, torch.ones([4]), null, Momentum, Eps, Slope))!;
+        Assert.That(e.Message, Does.Contain("weight and bias must be 3 values"));
+        e = Assert.Throws<TorchException>(() => functional.batch_norm_leaky_relu(x, torch.zeros([2]), null, null, null, Momentum, Eps, Slope))!;
+        Assert.That(e.Message, Does.Contain("running statistics must be 3"));
     }
 
     private static Tensor Separate(Tensor x, Tensor? mean, Tensor? variance, Tensor weight, Tensor bias) =>

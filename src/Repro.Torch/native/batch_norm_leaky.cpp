@@ -221,6 +221,10 @@ struct BatchNormLeaky : public torch::autograd::Function<BatchNormLeaky> {
         const int64_t rows = input.numel() / channels;
         TORCH_CHECK(rows > 1, "batch norm: expected more than 1 value per channel when training, got input of size ",
                     input.sizes());
+        for (const at::Tensor& parameter : {weight, bias})
+            TORCH_CHECK(!parameter.defined() || (parameter.scalar_type() == input.scalar_type() && parameter.numel() == channels),
+                        "batch norm: weight and bias must be ", channels, " values of the input's type, got ",
+                        parameter.sizes(), " ", parameter.scalar_type());
         const at::Tensor& x = input;  // channels-last (rt_batch_norm_leaky_relu sends nothing else)
         at::Tensor y = at::empty_like(x, at::MemoryFormat::ChannelsLast);
         const auto stats_options = x.options().dtype(at::kDouble);
