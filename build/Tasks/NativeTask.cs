@@ -41,8 +41,9 @@ internal sealed class NativeTask : BuildTask
             "-S", Source(context), "-B", buildDir, "-DCMAKE_BUILD_TYPE=Release",
             $"-DCMAKE_LIBRARY_OUTPUT_DIRECTORY={context.NativeDir}", $"-DCMAKE_RUNTIME_OUTPUT_DIRECTORY={context.NativeDir}",
         };
-        // An unpacked libtorch carries its own oneDNN: the shim then leaves the eval convs to libtorch (CMakeLists.txt).
-        if (context.LibTorchDir is { } dir) configure.AddRange([$"-DCMAKE_PREFIX_PATH={dir}", "-DREPRO_WITH_ONEDNN=OFF"]);
+        // An unpacked libtorch carries its own oneDNN and OpenMP runtime: the shim then leaves the eval convs to libtorch
+        // and links no second OpenMP (CMakeLists.txt).
+        if (context.LibTorchDir is { } dir) configure.AddRange([$"-DCMAKE_PREFIX_PATH={dir}", "-DREPRO_WITH_ONEDNN=OFF", "-DREPRO_WITH_OPENMP=OFF"]);
         context.Run("cmake", configure);
         context.Run("cmake", ["--build", buildDir, "--parallel", Environment.ProcessorCount.ToString()]);
         File.WriteAllText(Stamp(context), Fingerprint(context));

@@ -229,7 +229,7 @@ public class DarknetForwardTests
     {
         using var net = ModelTestKit.TinyYolo(seed: 30, size: 64);
         net.to(dtype);
-        net.Layout = layout;
+        net.CpuLayout = layout;
         net.train();
         using var output = net.Forward(images.to(dtype));
         Assert.That(output.Raw.All(r => r.is_contiguous(layout)), $"{layout}: the heads kept the input's layout");

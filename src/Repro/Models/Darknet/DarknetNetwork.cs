@@ -144,19 +144,20 @@ public sealed class DarknetNetwork : Module, IDetector
     }
 
     /// <summary>
+    /// The memory layout every layer runs in on the CPU; it follows the input through conv, batch norm, activation,
+    /// route, shortcut and upsample. Channels-last by default: oneDNN's convolutions and their backward run without
+    /// reorders, batch norm and leaky ReLU run fused in training, and the eval conv wants it anyway (a smoke-size
+    /// training step 1.09× faster than NCHW before the fusion, best of three alternated runs; PyTorch gains 1.15× the
+    /// same way). On a GPU the network runs NCHW, as it was validated there. The values do not depend on the layout
+    /// beyond float rounding; readers that need one (views, spans) ask for it. Set only to compare the two in tests.
+    /// </summary>
+    internal MemoryFormat CpuLayout { get; set; } = MemoryFormat.ChannelsLast;
+
+    /// <summary>
     /// One pass: each output is released as soon as no later layer reads it (the analysis at 416 px would not fit
     /// otherwise); the outputs of <paramref name="keep"/> are returned to the caller, who owns them. No dispose
     /// scope is opened here, so tensors the callback creates belong to the caller's scope.
     /// </summary>
-    /// <summary>
-    /// The memory layout every layer runs in; it follows the input through conv, batch norm, activation, route,
-    /// shortcut and upsample. Channels-last by default: oneDNN's convolutions and their backward, and libtorch's batch
-    /// norm, are faster on it at the sizes trained here (a smoke-size training step about 10 % faster than NCHW, best of
-    /// three alternated runs; PyTorch gains 15 % the same way), and the eval conv wants it anyway. The values do not depend on the layout beyond float rounding;
-    /// readers that need one (views, spans) ask for it. Contiguous only to compare the two in tests.
-    /// </summary>
-    internal MemoryFormat Layout { get; set; } = MemoryFormat.ChannelsLast;
-
     private List<Tensor> Run(Tensor images, int[] keep, Action<int, Tensor>? onLayer, IReadOnlySet<int>? wanted)
     {
         CheckInput(images);
@@ -177,7 +178,7 @@ public sealed class DarknetNetwork : Module, IDetector
         }
         var kept = new HashSet<int>(keep);
         var outputs = new Tensor?[last + 1];
-        using var input = images.contiguous(Layout);
+        using var input = images.contiguous(images.device.Type == DeviceType.CPU ? CpuLayout : MemoryFormat.Contiguous);
         try
         {
             for (var i = 0; i <= last; i++)
