@@ -52,10 +52,16 @@ internal static class SnapshotReport
                 .Where(c => comparison.Changed.Any(r => r.Cells.Any(d => d.Column == c))).ToArray();
             var header = new List<string>(comparison.KeyColumns);
             var numeric = new HashSet<int>();
+            // One tolerance per column goes in the header; rows with tolerances of their own get a column that shows each row's.
+            var perRow = new HashSet<string>(StringComparer.Ordinal);
             foreach (var column in columns)
             {
-                var tolerance = comparison.Changed.SelectMany(r => r.Cells).FirstOrDefault(d => d.Column == column && d.Difference is not null)?.Tolerance ?? Tolerance.Exact;
-                foreach (var part in new[] { "obtained", "expected", $"difference ({tolerance})" })
+                var tolerances = comparison.Changed.SelectMany(r => r.Cells).Where(d => d.Column == column && d.Difference is not null).Select(d => d.Tolerance).Distinct().ToList();
+                if (tolerances.Count > 1) perRow.Add(column);
+                var parts = perRow.Contains(column)
+                    ? new[] { "obtained", "expected", "difference", "tolerance" }
+                    : new[] { "obtained", "expected", $"difference ({tolerances.FirstOrDefault() ?? Tolerance.Exact})" };
+                foreach (var part in parts)
                 {
                     numeric.Add(header.Count);
                     header.Add($"{column} {part}");
@@ -70,6 +76,7 @@ internal static class SnapshotReport
                     cells.Add(d?.Obtained ?? "");
                     cells.Add(d?.Expected ?? "");
                     cells.Add(d is null ? "" : FormatDifference(d.Difference));
+                    if (perRow.Contains(column)) cells.Add(d is null ? "" : d.Tolerance.ToString());
                 }
                 return (IReadOnlyList<string>)cells;
             });

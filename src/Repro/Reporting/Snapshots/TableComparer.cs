@@ -20,17 +20,23 @@ internal static class TableComparer
             if (!expected.Header.Contains(key)) throw new InvalidDataException($"{expected.Source}: key column '{key}' (declared in the tolerances) is not in the header ({string.Join(", ", expected.Header)}).");
             if (!obtained.Header.Contains(key)) throw new InvalidDataException($"{obtained.Source}: key column '{key}' (declared in the tolerances) is not in the header ({string.Join(", ", obtained.Header)}).");
         }
-        foreach (var column in tolerances.Columns.Keys)
+        foreach (var column in tolerances.Columns.Keys.Concat(tolerances.Rows.SelectMany(r => r.Columns.Keys)).Distinct())
         {
             if (!expected.Header.Contains(column) && !obtained.Header.Contains(column))
                 throw new InvalidDataException($"{expected.Source}: the tolerances name column '{column}', which neither the verified nor the obtained table has.");
         }
+        obtained = GroupMeans.Reduce(obtained, tolerances);
+        expected = GroupMeans.Reduce(expected, tolerances);
 
-        var keyed = tolerances.Keys.Count > 0;
-        var keyColumns = keyed ? tolerances.Keys : new[] { PositionKey };
-        var expectedRows = Index(expected, tolerances.Keys);
-        var obtainedRows = Index(obtained, tolerances.Keys);
-        var common = expected.Header.Where(c => obtained.Header.Contains(c) && !tolerances.Keys.Contains(c)).ToArray();
+        var keys = tolerances.GroupKeys;
+        var keyed = keys.Count > 0;
+        var keyColumns = keyed ? keys : new[] { PositionKey };
+        var expectedRows = Index(expected, keys);
+        var obtainedRows = Index(obtained, keys);
+        var unmatched = tolerances.Rows.FirstOrDefault(r => !expectedRows.InOrder.Concat(obtainedRows.InOrder).Any(row => r.Row.Selects(Named(keys, row.Key))));
+        if (unmatched is not null)
+            throw new InvalidDataException($"{expected.Source}: the tolerances give row '{unmatched.Row}' its own tolerance, but neither the verified nor the obtained table has that row.");
+        var common = expected.Header.Where(c => obtained.Header.Contains(c) && !keys.Contains(c)).ToArray();
         var expectedColumn = Positions(expected.Header);
         var obtainedColumn = Positions(obtained.Header);
 
@@ -44,11 +50,12 @@ internal static class TableComparer
                 continue;
             }
             var cells = new List<CellDifference>();
+            var named = Named(keys, key);
             foreach (var column in common)
             {
                 var o = obtainedRow.Cells[obtainedColumn[column]];
                 var e = expectedRow.Cells[expectedColumn[column]];
-                var tolerance = tolerances.For(column);
+                var tolerance = tolerances.MeanOver.Count > 0 && column == GroupMeans.CountColumn ? Tolerance.Exact : tolerances.For(named, column);
                 if (TryNumber(o, out var on) && TryNumber(e, out var en))
                 {
                     if (!tolerance.Allows(on, en)) cells.Add(new CellDifference(column, o, e, on - en, tolerance));
@@ -86,6 +93,9 @@ internal static class TableComparer
     private const char KeySeparator = '\u001f';
 
     private static IReadOnlyList<string> SplitKey(string key) => key.Split(KeySeparator);
+
+    private static Dictionary<string, string> Named(IReadOnlyList<string> keys, string key) =>
+        keys.Zip(SplitKey(key)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
 
     private sealed record RowIndex(IReadOnlyList<(string Key, CsvRow Row)> InOrder, IReadOnlyDictionary<string, CsvRow> ByKey);
 

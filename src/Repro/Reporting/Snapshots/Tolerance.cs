@@ -26,11 +26,31 @@ internal sealed record Tolerance(double Absolute = 0, double Relative = 0)
     }.Where(s => s is not null));
 }
 
-/// <summary>What identifies a row of one snapshot table, and how closely each numeric column must match.</summary>
+/// <summary>
+/// What identifies a row of one snapshot table, and how closely each numeric column must match. With
+/// <see cref="MeanOver"/> (key columns such as the seed) both tables are first reduced to one row per group of the
+/// other keys (<see cref="GroupMeans"/>), and rows are then identified by <see cref="GroupKeys"/>. <see cref="Rows"/>
+/// gives single rows their own tolerances, over <see cref="Columns"/>; <see cref="MaxTolerance"/> is the widest
+/// tolerance per column that still guards the effects the claims rest on (read by the calibration, not the check).
+/// </summary>
 internal sealed record TableTolerances(IReadOnlyList<string> Keys, IReadOnlyDictionary<string, Tolerance> Columns, Tolerance Default)
 {
     /// <summary>No keys (rows are matched by position), every number exact.</summary>
     public static readonly TableTolerances ExactByPosition = new(Array.Empty<string>(), new Dictionary<string, Tolerance>(), Tolerance.Exact);
 
+    public IReadOnlyList<string> MeanOver { get; init; } = [];
+
+    public IReadOnlyList<RowTolerances> Rows { get; init; } = [];
+
+    public IReadOnlyDictionary<string, double> MaxTolerance { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The key columns of the compared rows: <see cref="Keys"/>, or after averaging, the other keys and (averaging over several columns) <see cref="GroupMeans.SeedsColumn"/>.</summary>
+    public IReadOnlyList<string> GroupKeys => MeanOver.Count == 0 ? Keys
+        : [.. Keys.Where(k => !MeanOver.Contains(k)), .. MeanOver.Count > 1 ? new[] { GroupMeans.SeedsColumn } : []];
+
     public Tolerance For(string column) => Columns.TryGetValue(column, out var t) ? t : Default;
+
+    /// <summary>The tolerance of one cell: the first entry of <see cref="Rows"/> that selects the row and names the column, else the column's.</summary>
+    public Tolerance For(IReadOnlyDictionary<string, string> row, string column) =>
+        Rows.FirstOrDefault(r => r.Row.Selects(row) && r.Columns.ContainsKey(column))?.Columns[column] ?? For(column);
 }

@@ -11,11 +11,16 @@ namespace Repro.Reporting.Snapshots;
 internal sealed class ToleranceFile
 {
     private readonly IReadOnlyDictionary<string, TableTolerances> _tables;
+    private readonly IReadOnlyDictionary<string, string> _entries;
+    private readonly IReadOnlyDictionary<string, string> _annotations;
 
-    private ToleranceFile(string source, IReadOnlyDictionary<string, TableTolerances> tables)
+    private ToleranceFile(string source, IReadOnlyDictionary<string, TableTolerances> tables, IReadOnlyDictionary<string, string> entries,
+        IReadOnlyDictionary<string, string> annotations)
     {
         Source = source;
         _tables = tables;
+        _entries = entries;
+        _annotations = annotations;
     }
 
     public string Source { get; }
@@ -28,7 +33,16 @@ internal sealed class ToleranceFile
     /// <summary>Every declared snapshot name with its settings, in name order (a calibration keeps what it did not measure).</summary>
     public IEnumerable<(string Name, TableTolerances Tolerances)> Declared => _tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value));
 
-    public static ToleranceFile Empty(string source) => new(source, new Dictionary<string, TableTolerances>());
+    /// <summary>
+    /// A table's entry as it is written in the file, <c>$</c>-comments included: a calibration that does not measure
+    /// the table keeps it verbatim, with the record of where its numbers came from.
+    /// </summary>
+    public string? EntryJson(string name) => _entries.GetValueOrDefault(name);
+
+    /// <summary>A top-level <c>$</c>-property as JSON (<c>$calibrated</c>, <c>$runs</c>, …), or null.</summary>
+    public string? AnnotationJson(string name) => _annotations.GetValueOrDefault(name);
+
+    public static ToleranceFile Empty(string source) => new(source, new Dictionary<string, TableTolerances>(), new Dictionary<string, string>(), new Dictionary<string, string>());
 
     /// <summary>Loads the file, or an empty declaration when it does not exist (every snapshot exact).</summary>
     public static ToleranceFile LoadOrEmpty(string path) => File.Exists(path) ? Parse(File.ReadAllText(path), path) : Empty(path);
@@ -49,12 +63,19 @@ internal sealed class ToleranceFile
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{source}: expected a JSON object of snapshot names.");
             var tables = new Dictionary<string, TableTolerances>(StringComparer.Ordinal);
+            var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+            var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var entry in root.EnumerateObject())
             {
-                if (entry.Name.StartsWith('$')) continue; // "$comment", "$schema"
+                if (entry.Name.StartsWith('$')) // "$comment", "$schema"
+                {
+                    annotations[entry.Name] = entry.Value.GetRawText();
+                    continue;
+                }
                 tables[entry.Name] = ParseTable(entry.Value, $"{source}: '{entry.Name}'");
+                entries[entry.Name] = entry.Value.GetRawText();
             }
-            return new ToleranceFile(source, tables);
+            return new ToleranceFile(source, tables, entries, annotations);
         }
     }
 
@@ -64,19 +85,28 @@ internal sealed class ToleranceFile
         var keys = new List<string>();
         var columns = new Dictionary<string, Tolerance>(StringComparer.Ordinal);
         var fallback = Tolerance.Exact;
+        var meanOver = new List<string>();
+        var rows = new List<(string Text, JsonElement Columns)>();
+        var maxTolerance = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
             switch (property.Name)
             {
                 case "keys":
-                    if (property.Value.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"{where}: 'keys' must be an array of column names.");
-                    foreach (var key in property.Value.EnumerateArray())
-                    {
-                        if (key.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(key.GetString()))
-                            throw new InvalidDataException($"{where}: 'keys' must hold column names (non-empty strings).");
-                        if (keys.Contains(key.GetString()!)) throw new InvalidDataException($"{where}: key column '{key.GetString()}' is listed twice.");
-                        keys.Add(key.GetString()!);
-                    }
+                    ReadNames(property.Value, keys, $"{where}: 'keys'");
+                    break;
+                case "meanOver":
+                    ReadNames(property.Value, meanOver, $"{where}: 'meanOver'");
+                    break;
+                case "rows":
+                    if (property.Value.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where}: 'rows' must map rows (\"key=value,key=value\") to column tolerances.");
+                    foreach (var row in property.Value.EnumerateObject())
+                        if (!row.Name.StartsWith('$')) rows.Add((row.Name, row.Value));
+                    break;
+                case "maxTolerance":
+                    if (property.Value.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where}: 'maxTolerance' must map column names to numbers.");
+                    foreach (var column in property.Value.EnumerateObject())
+                        if (!column.Name.StartsWith('$')) maxTolerance[column.Name] = ReadNonNegative(column.Value, $"{where}, 'maxTolerance' of '{column.Name}'");
                     break;
                 case "columns":
                     if (property.Value.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where}: 'columns' must map column names to tolerances.");
@@ -89,12 +119,44 @@ internal sealed class ToleranceFile
                 case var name when name.StartsWith('$'):
                     break;
                 default:
-                    throw new InvalidDataException($"{where}: unknown property '{property.Name}' (expected 'keys', 'columns' or 'default').");
+                    throw new InvalidDataException($"{where}: unknown property '{property.Name}' (expected 'keys', 'meanOver', 'columns', 'rows', 'default' or 'maxTolerance').");
             }
         }
-        var keyed = columns.Keys.FirstOrDefault(keys.Contains);
+        var keyed = columns.Keys.Concat(maxTolerance.Keys).FirstOrDefault(keys.Contains);
         if (keyed is not null) throw new InvalidDataException($"{where}: column '{keyed}' is a key (compared exactly) and cannot have a tolerance.");
-        return new TableTolerances(keys, columns, fallback);
+        var notKey = meanOver.FirstOrDefault(c => !keys.Contains(c));
+        if (notKey is not null) throw new InvalidDataException($"{where}: 'meanOver' column '{notKey}' is not one of the keys ({string.Join(", ", keys)}); only key columns are averaged over.");
+        var table = new TableTolerances(keys, columns, fallback) { MeanOver = meanOver, MaxTolerance = maxTolerance };
+        return table with { Rows = rows.Select(r => ParseRow(r.Text, r.Columns, table.GroupKeys, where)).ToList() };
+    }
+
+    private static void ReadNames(JsonElement element, List<string> names, string where)
+    {
+        if (element.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"{where} must be an array of column names.");
+        foreach (var name in element.EnumerateArray())
+        {
+            if (name.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(name.GetString()))
+                throw new InvalidDataException($"{where} must hold column names (non-empty strings).");
+            if (names.Contains(name.GetString()!)) throw new InvalidDataException($"{where}: column '{name.GetString()}' is listed twice.");
+            names.Add(name.GetString()!);
+        }
+    }
+
+    // A row names every key of the compared rows, so that it selects one row and a misspelt key is caught here.
+    private static RowTolerances ParseRow(string text, JsonElement element, IReadOnlyList<string> groupKeys, string where)
+    {
+        var row = RowSelector.TryParse(text);
+        if (row is null || !row.Values.Select(v => v.Column).Order(StringComparer.Ordinal).SequenceEqual(groupKeys.Order(StringComparer.Ordinal)))
+            throw new InvalidDataException($"{where}, row '{text}': a row is written key=value for every key of the compared rows ({string.Join(", ", groupKeys.Select(k => k + "=…"))}).");
+        if (element.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where}, row '{text}': expected an object mapping column names to tolerances.");
+        var columns = new Dictionary<string, Tolerance>(StringComparer.Ordinal);
+        foreach (var column in element.EnumerateObject())
+        {
+            if (column.Name.StartsWith('$')) continue;
+            if (groupKeys.Contains(column.Name)) throw new InvalidDataException($"{where}, row '{text}': column '{column.Name}' is a key (compared exactly) and cannot have a tolerance.");
+            columns[column.Name] = ParseTolerance(column.Value, $"{where}, row '{text}', column '{column.Name}'");
+        }
+        return new RowTolerances(row, columns);
     }
 
     private static Tolerance ParseTolerance(JsonElement element, string where)
