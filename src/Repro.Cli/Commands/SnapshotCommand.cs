@@ -97,8 +97,14 @@ internal static class SnapshotCommand
         var multiple = new Option<double>("--multiple") { Description = "tolerance = multiple × the largest difference between runs", DefaultValueFactory = _ => ToleranceRule.Default.Multiple };
         var floor = new Option<double>("--floor") { Description = "the smallest absolute tolerance", DefaultValueFactory = _ => ToleranceRule.Default.Floor };
         var recalibrate = new Option<string?>("--recalibrate-command") { Description = "the command that reproduces this calibration, quoted in tolerances.json" };
+        var falseAlarm = new Option<double>("--false-alarm")
+            { Description = "tables compared as seed means (meanOver): the chance a run that changed nothing fails the table, split over its checked cells", DefaultValueFactory = _ => StatisticalRule.Default.FalseAlarm };
+        var allowBlind = new Option<bool>("--allow-blind")
+            { Description = "write row tolerances that cannot fail (blind, or above the table's maxTolerance) instead of refusing; they are marked $blind / $above_max" };
+        var tables = new Option<string[]>("--tables")
+            { Description = "calibrate only these tables (comma-separated or repeated); the others keep their entries and records", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = true };
         var command = new Command("calibrate", "Write expected-results/<profile>/tolerances.json from the spread of runs that differ only in float rounding, and keep the runs' numbers beside it.")
-            { profile, expected, runs, environments, multiple, floor, recalibrate };
+            { profile, expected, runs, environments, multiple, floor, recalibrate, falseAlarm, allowBlind, tables };
         command.SetAction(parse =>
         {
             try
@@ -110,8 +116,16 @@ internal static class SnapshotCommand
                     .Select(p => new CalibrationRun(p.Name, described.GetValueOrDefault(p.Name, "not recorded"), p.Value)).ToList();
                 foreach (var r in calibrationRuns) SnapshotFiles.ValidateName(r.Name);
                 var previous = store.Tolerances(name);
+                var only = parse.GetValue(tables)!.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
                 var calibration = ToleranceCalibration.Measure(calibrationRuns, previous, new ToleranceRule(parse.GetValue(multiple), parse.GetValue(floor)),
+                    new StatisticalRule(parse.GetValue(falseAlarm), parse.GetValue(floor)), only.Count > 0 ? only : null,
                     MachineDescription.Current(), DateOnly.FromDateTime(DateTime.UtcNow));
+                var cannotFail = calibration.CannotFail.ToList();
+                if (cannotFail.Count > 0)
+                {
+                    PrintCannotFail(calibration, cannotFail, parse.GetValue(allowBlind));
+                    if (!parse.GetValue(allowBlind)) return 3;
+                }
                 var dir = store.ProfileDirectory(name);
                 CalibrationWriter.Write(dir, calibration, previous, parse.GetValue(recalibrate) ?? $"./build.sh --target Calibrate --profile {name}");
                 Print(calibration, VerifiedSnapshotCheck.Compare(dir, calibration), dir);
@@ -124,6 +138,22 @@ internal static class SnapshotCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Row tolerances that cannot fail: the reason calibrate refuses (or, with --allow-blind, what it marked).</summary>
+    private static void PrintCannotFail(ToleranceCalibration calibration, IReadOnlyList<(string Table, RowSpread Row)> rows, bool written)
+    {
+        string N(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+        AnsiConsole.MarkupLine(written
+            ? $"[yellow]Finding: {rows.Count} row tolerance(s) cannot fail on the changes they guard; written anyway (--allow-blind) and marked $blind / $above_max:[/]"
+            : $"[red]Refusing to write tolerances.json: {rows.Count} row tolerance(s) cannot fail on the changes they guard (the profile's seeds or runs are too few for the "
+              + $"false-alarm rate {N(calibration.Statistical.FalseAlarm)}). Nothing was written; --allow-blind writes them marked $blind / $above_max.[/]");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("Table").AddColumn("Row").AddColumn("Column").AddColumn(new TableColumn("Tolerance").RightAligned())
+            .AddColumn(new TableColumn("Range of means").RightAligned()).AddColumn(new TableColumn("maxTolerance").RightAligned()).AddColumn("Why");
+        foreach (var (name, r) in rows)
+            table.AddRow(Markup.Escape(name), Markup.Escape(r.Row.ToString()), Markup.Escape(r.Column), N(r.Tolerance.Absolute), N(r.ValueRange),
+                r.MaxTolerance is { } max ? N(max) : "", r.Problem);
+        AnsiConsole.Write(table);
     }
 
     private static (string Name, string Value) Pair(string text)
@@ -153,6 +183,19 @@ internal static class SnapshotCommand
                 columns.AddRow(Markup.Escape(t.Name), Markup.Escape(s.Column), N(s.MaxDeviation),
                     Markup.Escape(s.Where is null ? "(all runs equal)" : $"{s.Where}: {s.HighRun} vs {s.LowRun}"), N(s.Tolerance.Absolute));
         AnsiConsole.Write(columns);
+        foreach (var t in calibration.Tables.Where(t => t.RowSpreads.Count > 0))
+        {
+            AnsiConsole.MarkupLine($"{Markup.Escape(t.Name)}: seed means over {Markup.Escape(string.Join(", ", t.Declared.MeanOver))}, {t.Rows} rows, z = {N(t.Z)} for {t.Checks} checked cells at false-alarm rate {N(calibration.Statistical.FalseAlarm)}");
+            var rows = new Table().Border(TableBorder.Simple).AddColumn("Column").AddColumn(new TableColumn("Min").RightAligned()).AddColumn(new TableColumn("Median").RightAligned())
+                .AddColumn(new TableColumn("Max").RightAligned()).AddColumn(new TableColumn("Range of means").RightAligned()).AddColumn(new TableColumn("Cannot fail").RightAligned());
+            foreach (var column in t.RowSpreads.GroupBy(r => r.Column))
+            {
+                var tolerances = column.Select(r => r.Tolerance.Absolute).Order().ToList();
+                rows.AddRow(Markup.Escape(column.Key), N(tolerances[0]), N(tolerances[tolerances.Count / 2]), N(tolerances[^1]), N(column.First().ValueRange),
+                    column.Count(r => r.CannotFail).ToString(CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.Write(rows);
+        }
 
         var disagreements = calibration.Disagreements.ToList();
         if (disagreements.Count == 0)

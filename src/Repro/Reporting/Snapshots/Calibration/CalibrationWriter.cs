@@ -13,7 +13,10 @@ namespace Repro.Reporting.Snapshots.Calibration;
 /// measured spread) and <c>calibration/</c>, where a reviewer sees where every tolerance came from:
 /// <c>summary.csv</c> (per column: largest difference, where, between which runs, the tolerance),
 /// <c>non-numeric-differences.csv</c> (cells such as verdicts that differed between runs), <c>runs.csv</c> (each run's
-/// environment and how many cells it changed against the first), and each run's tables as <c>RUN/TABLE.csv</c>.
+/// environment and how many cells it changed against the first), <c>statistical-summary.csv</c> (per row of seed
+/// means and column: each run's mean, the sds, the tolerance, and whether it is blind or above maxTolerance), and
+/// each run's tables as <c>RUN/TABLE.csv</c>. A partial calibration (some tables) replaces only its tables' records
+/// there and keeps the other tables' entries in tolerances.json verbatim.
 /// </summary>
 internal static class CalibrationWriter
 {
@@ -22,18 +25,23 @@ internal static class CalibrationWriter
     /// <summary>A run's table larger than this is not copied (the summary still covers it): the repository stays small.</summary>
     public const long MaxCopiedTableBytes = 1 << 20;
 
+    public const string StatisticalSummaryFile = "statistical-summary.csv";
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void Write(string profileDir, ToleranceCalibration calibration, ToleranceFile previous, string recalibrateCommand)
     {
         Directory.CreateDirectory(profileDir);
         var folder = Path.Combine(profileDir, Folder);
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); // nothing of an older calibration stays beside this one
+        // Nothing of an older calibration stays beside a whole one; a partial one keeps the records of the tables it did not measure.
+        if (Directory.Exists(folder) && !calibration.IsPartial) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
 
         var notCopied = CopyTables(folder, calibration);
-        WriteSummary(Path.Combine(folder, "summary.csv"), calibration);
-        WriteDisagreements(Path.Combine(folder, "non-numeric-differences.csv"), calibration);
+        var measured = calibration.Tables.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        WriteMerged(Path.Combine(folder, "summary.csv"), Summary(calibration), measured, calibration.IsPartial);
+        WriteMerged(Path.Combine(folder, StatisticalSummaryFile), StatisticalSummary(calibration), measured, calibration.IsPartial);
+        WriteMerged(Path.Combine(folder, "non-numeric-differences.csv"), Disagreements(calibration), measured, calibration.IsPartial);
         WriteRuns(Path.Combine(folder, "runs.csv"), calibration);
         AtomicFile.WriteAllText(Path.Combine(profileDir, SnapshotStore.ToleranceFileName),
             ToleranceJson(calibration, previous, notCopied, recalibrateCommand).ToJsonString(Indented) + "\n");
@@ -46,13 +54,16 @@ internal static class CalibrationWriter
         {
             ["$comment"] = $"Measured, not chosen: written by `{recalibrateCommand}`, which reran the profile's whole study under "
                            + "the perturbations in $runs (each changes only float rounding) and compared the runs' result tables. "
-                           + $"Each numeric column's absolute tolerance is {c.Rule}. Keys are kept from the previous file; keys and "
+                           + $"A table whose entry declares meanOver is compared as seed means, and each of its rows gets the absolute tolerance {c.Statistical} "
+                           + "(each row's $sd, $runs and $values say what it was made of; statistical-summary.csv has every run's mean). "
+                           + $"Every other numeric column's absolute tolerance is {c.Rule}. Keys, meanOver and maxTolerance are kept from the previous file; keys and "
                            + "non-numeric cells (verdicts) compare exactly. Each column's $max_deviation and $where say what it was "
                            + $"made of; the runs' tables and a per-column summary are in {Folder}/. Edit by recalibrating, not by hand.",
             ["$calibrated"] = $"{c.Date:yyyy-MM-dd} on {c.Machine}",
+            ["$false_alarm"] = c.Statistical.FalseAlarm,
             ["$runs"] = new JsonObject(c.Runs.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)JsonValue.Create(r.Environment)))),
             ["$non_numeric_differences"] = disagreements.Count == 0
-                ? "none: every non-numeric cell (verdicts included) was the same in every run"
+                ? $"none: every non-numeric cell (verdicts included) of {string.Join(", ", c.Tables.Select(t => t.Name))} was the same in every run"
                 : new JsonArray(disagreements.Take(20).Select(d => (JsonNode?)JsonValue.Create(Describe(c, d.Table, d.Cell)))
                     .Concat(disagreements.Count > 20 ? [JsonValue.Create($"… {disagreements.Count - 20} more in {Folder}/non-numeric-differences.csv")] : []).ToArray()),
         };
@@ -60,24 +71,85 @@ internal static class CalibrationWriter
             json["$tables_not_copied"] = $"larger than {MaxCopiedTableBytes / 1024} KiB, so not copied into {Folder}/ (summary.csv covers them): {string.Join(", ", notCopied)}";
 
         foreach (var table in c.Tables)
-        {
-            var entry = new JsonObject();
-            if (table.Keys.Count > 0) entry["keys"] = new JsonArray(table.Keys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray());
-            if (table.Columns.Count > 0)
-                entry["columns"] = new JsonObject(table.Columns.Select(s => KeyValuePair.Create(s.Column, (JsonNode?)ColumnJson(s))));
-            json[table.Name] = entry;
-        }
-        // Declarations for tables the runs did not produce are kept as they were: the calibration has nothing to say about them.
-        foreach (var (name, kept) in previous.Declared.Where(d => c.Tables.All(t => t.Name != d.Name)))
-        {
-            var entry = new JsonObject { ["$comment"] = "not produced by the calibration runs: kept as it was" };
-            if (kept.Keys.Count > 0) entry["keys"] = new JsonArray(kept.Keys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray());
-            if (kept.Columns.Count > 0) entry["columns"] = new JsonObject(kept.Columns.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)ToleranceJson(p.Value))));
-            if (!kept.Default.IsExact) entry["default"] = ToleranceJson(kept.Default);
-            json[name] = entry;
-        }
+            json[table.Name] = table.IsSeedMeans ? SeedMeansJson(table, c.Statistical) : ColumnsJson(table);
+        // Tables the calibration did not measure keep their entries verbatim, with a note of where they came from.
+        foreach (var (name, _) in previous.Declared.Where(d => c.Tables.All(t => t.Name != d.Name)))
+            json[name] = KeptJson(name, previous);
         return json;
     }
+
+    private static JsonObject ColumnsJson(TableSpread table)
+    {
+        var entry = new JsonObject();
+        if (table.Keys.Count > 0) entry["keys"] = Names(table.Keys);
+        if (table.Columns.Count > 0)
+            entry["columns"] = new JsonObject(table.Columns.Select(s => KeyValuePair.Create(s.Column, (JsonNode?)ColumnJson(s))));
+        if (table.Declared.MaxTolerance.Count > 0) entry["maxTolerance"] = MaxToleranceJson(table.Declared);
+        return entry;
+    }
+
+    private static JsonObject SeedMeansJson(TableSpread table, StatisticalRule rule)
+    {
+        var entry = new JsonObject
+        {
+            ["$comment"] = string.Create(CultureInfo.InvariantCulture,
+                $"compared as means over {string.Join(", ", table.Declared.MeanOver)}; each row's tolerance is z·√2·s with z = {table.Z:F4} (false-alarm rate {rule.FalseAlarm:G6} over m = {table.Checks} checked cells)"),
+            ["$false_alarm"] = rule.FalseAlarm,
+            ["keys"] = Names(table.Declared.Keys),
+            ["meanOver"] = Names(table.Declared.MeanOver),
+        };
+        if (table.Declared.MaxTolerance.Count > 0) entry["maxTolerance"] = MaxToleranceJson(table.Declared);
+        var rows = new JsonObject();
+        foreach (var row in table.RowSpreads.GroupBy(r => Selector(r.Row)))
+            rows[row.Key] = new JsonObject(row.Select(r => KeyValuePair.Create(r.Column, (JsonNode?)RowJson(r))));
+        entry["rows"] = rows;
+        return entry;
+    }
+
+    private static JsonObject RowJson(RowSpread r)
+    {
+        var o = ToleranceJson(r.Tolerance);
+        o["$sd"] = r.Sd;
+        o["$runs"] = $"sd {Short(r.RunMeansSd)} of {r.RunMeans.Count} runs' means ({Short(r.RunMeans.Min())} to {Short(r.RunMeans.Max())})";
+        o["$values"] = $"sd of all {r.RunMeans.Count * r.ValuesPerRun} values / √{r.ValuesPerRun} = {Short(r.ValuesSd)}";
+        if (r.IsBlind) o["$blind"] = $"the tolerance reaches the range of the column's means over the whole table ({Short(r.ValueRange)}): its check cannot fail";
+        if (r.IsAboveMax) o["$above_max"] = $"wider than the table's maxTolerance {Short(r.MaxTolerance!.Value)}: it no longer guards the effects the claims rest on";
+        return o;
+    }
+
+    /// <summary>A row as tolerances.json names it (<see cref="RowSelector"/>): key=value, comma-separated.</summary>
+    internal static string Selector(RowKey row)
+    {
+        var bad = row.Values.FirstOrDefault(v => v.Contains(',') || v.Contains('='));
+        if (bad is not null) throw new InvalidDataException($"row ({row}): the key value '{bad}' holds ',' or '=', so tolerances.json cannot name the row");
+        return new RowSelector(row.Columns.Zip(row.Values).ToList()).ToString();
+    }
+
+    private static JsonObject KeptJson(string name, ToleranceFile previous)
+    {
+        var entry = JsonNode.Parse(previous.EntryJson(name)!)!.AsObject();
+        if (entry.ContainsKey("$kept")) return entry;
+        var runs = previous.AnnotationJson("$runs") is { } r ? string.Join(", ", JsonNode.Parse(r)!.AsObject().Select(p => p.Key)) : "not recorded";
+        var calibrated = previous.AnnotationJson("$calibrated") is { } d ? JsonNode.Parse(d)!.GetValue<string>() : "not recorded";
+        var kept = new JsonObject { ["$kept"] = $"not measured by this calibration: kept verbatim from the previous tolerances.json (calibrated {calibrated}, runs {runs})" };
+        if (previous.AnnotationJson("$non_numeric_differences") is { } n && JsonNode.Parse(n) is JsonArray all)
+        {
+            var own = all.Select(x => x!.GetValue<string>()).Where(x => x.StartsWith(name + " (", StringComparison.Ordinal)).ToList();
+            if (own.Count > 0) kept["$non_numeric_differences"] = new JsonArray(own.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray());
+        }
+        foreach (var (key, value) in entry.ToList())
+        {
+            entry.Remove(key);
+            kept[key] = value;
+        }
+        return kept;
+    }
+
+    private static JsonArray Names(IEnumerable<string> names) => new(names.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray());
+
+    private static JsonObject MaxToleranceJson(TableTolerances t) => new(t.MaxTolerance.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
+
+    private static string Short(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 
     private static JsonObject ColumnJson(ColumnSpread s)
     {
@@ -118,7 +190,7 @@ internal static class CalibrationWriter
         return notCopied;
     }
 
-    private static void WriteSummary(string path, ToleranceCalibration c)
+    private static ResultTable Summary(ToleranceCalibration c)
     {
         var summary = new ResultTable("summary", "table", "column", "max_deviation", "row", "high_run", "high_value", "low_run", "low_value", "multiple", "floor", "tolerance",
             "value_range", "blind");
@@ -126,14 +198,45 @@ internal static class CalibrationWriter
             foreach (var s in t.Columns)
                 summary.AddRow(t.Name, s.Column, s.MaxDeviation, s.Where?.ToString() ?? "", s.HighRun ?? "", s.Where is null ? "" : s.High,
                     s.LowRun ?? "", s.Where is null ? "" : s.Low, c.Rule.Multiple, c.Rule.Floor, s.Tolerance.Absolute, s.ValueRange, s.IsBlind ? "yes" : "no");
-        CsvTable.Write(path, summary);
+        return summary;
     }
 
-    private static void WriteDisagreements(string path, ToleranceCalibration c)
+    private static ResultTable StatisticalSummary(ToleranceCalibration c)
+    {
+        var summary = new ResultTable("statistical-summary", ["table", "row", "column", .. c.Runs.Select(r => $"mean_{r.Name}"), "values_per_run", "run_means_sd", "values_sd",
+            "sd", "checks", "false_alarm", "z", "tolerance", "value_range", "max_tolerance", "cannot_fail"]);
+        foreach (var t in c.Tables)
+            foreach (var r in t.RowSpreads)
+                summary.AddRow([t.Name, r.Row.ToString(), r.Column, .. r.RunMeans.Cast<object>(), r.ValuesPerRun, r.RunMeansSd, r.ValuesSd, r.Sd, t.Checks,
+                    c.Statistical.FalseAlarm, t.Z, r.Tolerance.Absolute, r.ValueRange, r.MaxTolerance?.ToString("R", CultureInfo.InvariantCulture) ?? "", r.Problem]);
+        return summary;
+    }
+
+    private static ResultTable Disagreements(ToleranceCalibration c)
     {
         var table = new ResultTable("non-numeric-differences", ["table", "column", "row", .. c.Runs.Select(r => r.Name)]);
         foreach (var (name, d) in c.Disagreements) table.AddRow([name, d.Column, d.Row.ToString(), .. d.Values]);
-        CsvTable.Write(path, table);
+        return table;
+    }
+
+    /// <summary>
+    /// Writes a per-table record; a partial calibration first keeps the rows of the tables it did not measure from
+    /// the file already there (matched by column name; a column the old file lacks is left blank).
+    /// </summary>
+    private static void WriteMerged(string path, ResultTable table, IReadOnlySet<string> measured, bool partial)
+    {
+        if (!partial || !File.Exists(path))
+        {
+            CsvTable.Write(path, table);
+            return;
+        }
+        var old = CsvTable.ReadFile(path);
+        var tableColumn = old.Header.ToList().IndexOf("table");
+        var merged = new ResultTable(table.Name, table.Columns);
+        foreach (var row in old.Rows.Where(r => tableColumn < 0 || !measured.Contains(r.Cells[tableColumn])))
+            merged.AddRow(table.Columns.Select(c => (object?)(old.Header.ToList().IndexOf(c.Name) is var i and >= 0 ? row.Cells[i] : "")).ToArray());
+        foreach (var row in table.Rows) merged.AddRow(row.ToArray());
+        CsvTable.Write(path, merged);
     }
 
     private static void WriteRuns(string path, ToleranceCalibration c)

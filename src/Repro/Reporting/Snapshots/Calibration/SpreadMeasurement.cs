@@ -13,7 +13,16 @@ namespace Repro.Reporting.Snapshots.Calibration;
 /// </summary>
 internal static class SpreadMeasurement
 {
-    public static IReadOnlyList<TableSpread> Measure(IReadOnlyList<CalibrationRun> runs, ToleranceFile declared, ToleranceRule rule)
+    public static IReadOnlyList<TableSpread> Measure(IReadOnlyList<CalibrationRun> runs, ToleranceFile declared, ToleranceRule rule) =>
+        Measure(runs, declared, rule, StatisticalRule.Default, null);
+
+    /// <summary>
+    /// Tables whose entry declares <c>meanOver</c> are measured as seed means for the statistical rule, the others
+    /// with <paramref name="rule"/>. <paramref name="only"/> restricts the calibration to those tables (null: every
+    /// table the runs produced).
+    /// </summary>
+    public static IReadOnlyList<TableSpread> Measure(IReadOnlyList<CalibrationRun> runs, ToleranceFile declared, ToleranceRule rule, StatisticalRule statistical,
+        IReadOnlyCollection<string>? only)
     {
         if (runs.Count < 2) throw new ArgumentException($"a calibration needs at least two runs to compare, got {runs.Count}");
         var duplicate = runs.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1);
@@ -23,10 +32,23 @@ internal static class SpreadMeasurement
 
         var names = runs.SelectMany(r => Directory.EnumerateFiles(r.TablesDir, "*.csv").Select(Path.GetFileNameWithoutExtension))
             .Distinct().Order(StringComparer.Ordinal).ToList();
-        return names.Select(name => MeasureTable(name!, runs, declared.For(name!).Keys, rule)).ToList();
+        if (only is not null)
+        {
+            var unknown = only.FirstOrDefault(t => !names.Contains(t));
+            if (unknown is not null) throw new InvalidDataException($"table '{unknown}' (asked for) is produced by none of the calibration runs");
+            names = names.Where(only.Contains).ToList();
+        }
+        return names.Select(name =>
+        {
+            var tables = ReadTables(name!, runs);
+            var tolerances = declared.For(name!);
+            return tolerances.MeanOver.Count > 0
+                ? SeedMeanSpreadMeasurement.Measure(name!, runs, tables, tolerances, statistical)
+                : MeasureTable(name!, runs, tables, tolerances.Keys, rule) with { Declared = tolerances };
+        }).ToList();
     }
 
-    private static TableSpread MeasureTable(string name, IReadOnlyList<CalibrationRun> runs, IReadOnlyList<string> keys, ToleranceRule rule)
+    private static List<CsvText> ReadTables(string name, IReadOnlyList<CalibrationRun> runs)
     {
         var tables = runs.Select(run =>
         {
@@ -35,11 +57,16 @@ internal static class SpreadMeasurement
                 throw new InvalidDataException($"table '{name}': run '{run.Name}' did not produce it ({path} is missing), the other runs did");
             return CsvTable.ReadFile(path);
         }).ToList();
+        for (var i = 1; i < tables.Count; i++)
+            if (!tables[i].Header.Order(StringComparer.Ordinal).SequenceEqual(tables[0].Header.Order(StringComparer.Ordinal)))
+                throw new InvalidDataException($"table '{name}': run '{runs[i].Name}' has the columns ({string.Join(", ", tables[i].Header)}), run '{runs[0].Name}' has ({string.Join(", ", tables[0].Header)})");
+        return tables;
+    }
+
+    private static TableSpread MeasureTable(string name, IReadOnlyList<CalibrationRun> runs, IReadOnlyList<CsvText> tables, IReadOnlyList<string> keys, ToleranceRule rule)
+    {
 
         var header = tables[0].Header;
-        for (var i = 1; i < tables.Count; i++)
-            if (!tables[i].Header.Order(StringComparer.Ordinal).SequenceEqual(header.Order(StringComparer.Ordinal)))
-                throw new InvalidDataException($"table '{name}': run '{runs[i].Name}' has the columns ({string.Join(", ", tables[i].Header)}), run '{runs[0].Name}' has ({string.Join(", ", header)})");
         foreach (var key in keys)
             if (!header.Contains(key)) throw new InvalidDataException($"table '{name}': key column '{key}' (declared in tolerances.json) is not in its header ({string.Join(", ", header)})");
 

@@ -1,10 +1,26 @@
 namespace Repro.Reporting.Snapshots.Calibration;
 
-/// <summary>What the calibration runs showed for one result table.</summary>
+/// <summary>
+/// What the calibration runs showed for one result table: per column (<see cref="Columns"/>, the largest-difference
+/// rule) or, for a table compared as seed means, per row and column (<see cref="RowSpreads"/>, the statistical rule,
+/// with the number of checked cells <see cref="Checks"/> and the quantile <see cref="Z"/> it gave).
+/// </summary>
 internal sealed record TableSpread(
     string Name,
     IReadOnlyList<string> Keys,
     int Rows,
     IReadOnlyList<ColumnSpread> Columns,
     IReadOnlyList<CellDisagreement> Disagreements,
-    IReadOnlyList<int> CellsDifferingFromFirstRun);
+    IReadOnlyList<int> CellsDifferingFromFirstRun)
+{
+    /// <summary>The table's entry in tolerances.json before this calibration (meanOver, maxTolerance are kept).</summary>
+    public TableTolerances Declared { get; init; } = TableTolerances.ExactByPosition;
+
+    public IReadOnlyList<RowSpread> RowSpreads { get; init; } = [];
+
+    public int Checks { get; init; }
+
+    public double Z { get; init; } = double.NaN;
+
+    public bool IsSeedMeans => Declared.MeanOver.Count > 0;
+}

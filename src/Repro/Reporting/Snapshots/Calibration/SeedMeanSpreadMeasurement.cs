@@ -1,0 +1,89 @@
+using Repro.Reporting.Tables;
+
+namespace Repro.Reporting.Snapshots.Calibration;
+
+/// <summary>
+/// Measures a table compared as seed means (<c>"meanOver"</c>) for the statistical rule: every run's table is
+/// grouped as the check groups it, and per group and numeric column the runs' values give the row's sd and
+/// tolerance. Groups must be the same in every run, with the same number of rows (else an error naming the group
+/// and run: the runs would not be comparable). A column is numeric where a group's cells are finite numbers in every
+/// run; any other cell is compared between the runs' group rows as text, and a difference is a disagreement.
+/// </summary>
+internal static class SeedMeanSpreadMeasurement
+{
+    public static TableSpread Measure(string name, IReadOnlyList<CalibrationRun> runs, IReadOnlyList<CsvText> tables, TableTolerances declared, StatisticalRule rule)
+    {
+        var keys = declared.GroupKeys;
+        var grouped = tables.Select(t => GroupMeans.Groups(t, declared).ToDictionary(g => Text(g.Key), StringComparer.Ordinal)).ToList();
+        var reduced = tables.Select(t => GroupMeans.Reduce(t, declared)).ToList(); // text differing within a group is an error here
+        var order = GroupMeans.Groups(tables[0], declared).Select(g => Text(g.Key)).ToList();
+        for (var i = 1; i < runs.Count; i++)
+        {
+            var missing = order.FirstOrDefault(k => !grouped[i].ContainsKey(k)) ?? grouped[i].Keys.FirstOrDefault(k => !grouped[0].ContainsKey(k));
+            if (missing is not null)
+                throw new InvalidDataException($"table '{name}': group ({Describe(keys, missing)}) is in only one of runs '{runs[0].Name}' and '{runs[i].Name}'");
+            var uneven = order.FirstOrDefault(k => grouped[i][k].Rows.Count != grouped[0][k].Rows.Count);
+            if (uneven is not null)
+                throw new InvalidDataException($"table '{name}': group ({Describe(keys, uneven)}) averages {grouped[0][uneven].Rows.Count} rows in run '{runs[0].Name}' and {grouped[i][uneven].Rows.Count} in run '{runs[i].Name}'");
+        }
+
+        var columns = tables[0].Header.Where(c => !declared.Keys.Contains(c)).ToList();
+        var values = new Dictionary<(string Group, string Column), IReadOnlyList<IReadOnlyList<double>>>();
+        foreach (var column in columns)
+        {
+            var positions = tables.Select(t => t.Header.ToList().IndexOf(column)).ToArray();
+            foreach (var group in order)
+            {
+                var cells = grouped.Select((g, i) => g[group].Rows.Select(r => r.Cells[positions[i]]).ToList()).ToList();
+                var numbers = cells.Select(run => run.Select(c => TableComparer.TryNumber(c, out var v) && double.IsFinite(v) ? v : (double?)null).ToList()).ToList();
+                if (numbers.All(run => run.All(v => v is not null)))
+                    values[(group, column)] = numbers.Select(run => (IReadOnlyList<double>)run.Select(v => v!.Value).ToList()).ToList();
+            }
+        }
+        var numeric = columns.Where(c => order.Any(g => values.ContainsKey((g, c)))).ToList();
+        var checks = order.Count * numeric.Count;
+
+        var rows = new List<RowSpread>();
+        foreach (var column in numeric)
+        {
+            var means = values.Where(v => v.Key.Column == column).SelectMany(v => v.Value.Select(run => run.Average())).ToList();
+            var range = means.Max() - means.Min();
+            foreach (var group in order.Where(g => values.ContainsKey((g, column))))
+            {
+                var runValues = values[(group, column)];
+                var (runMeansSd, valuesSd, sd) = StatisticalRule.Spread(runValues);
+                rows.Add(new RowSpread(new RowKey(keys, Split(group)), column, runValues.Select(v => v.Average()).ToList(), runValues[0].Count, runMeansSd, valuesSd, sd,
+                    rule.For(sd, checks), range, declared.MaxTolerance.TryGetValue(column, out var max) ? max : null));
+            }
+        }
+
+        // Cells that are not numbers in every run (and the averaged-row counts) are compared as the check compares them: as text, after averaging.
+        var disagreements = new List<CellDisagreement>();
+        var differing = new int[runs.Count];
+        var indexed = reduced.Select(t => t.Rows.ToDictionary(r => Text(r.Cells.Take(keys.Count).ToList()), StringComparer.Ordinal)).ToList();
+        foreach (var column in reduced[0].Header.Skip(keys.Count))
+        {
+            var positions = reduced.Select(t => t.Header.ToList().IndexOf(column)).ToArray();
+            foreach (var group in order)
+            {
+                var cells = indexed.Select((t, i) => t[group].Cells[positions[i]]).ToArray();
+                for (var i = 1; i < cells.Length; i++) if (cells[i] != cells[0]) differing[i]++;
+                if (!values.ContainsKey((group, column)) && cells.Distinct(StringComparer.Ordinal).Count() > 1)
+                    disagreements.Add(new CellDisagreement(column, new RowKey(keys, Split(group)), cells));
+            }
+        }
+        return new TableSpread(name, declared.Keys, order.Count, [], disagreements, differing)
+        {
+            Declared = declared,
+            RowSpreads = rows,
+            Checks = checks,
+            Z = checks > 0 ? rule.Z(checks) : double.NaN,
+        };
+    }
+
+    private static string Text(IReadOnlyList<string> key) => string.Join('\u001f', key);
+
+    private static IReadOnlyList<string> Split(string key) => key.Split('\u001f');
+
+    private static string Describe(IReadOnlyList<string> keys, string key) => GroupMeans.Describe(keys, Split(key));
+}
