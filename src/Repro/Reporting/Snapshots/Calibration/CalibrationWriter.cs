@@ -52,8 +52,8 @@ internal static class CalibrationWriter
         var disagreements = c.Disagreements.ToList();
         var json = new JsonObject
         {
-            ["$comment"] = $"Measured, not chosen: written by `{recalibrateCommand}`, which reran the profile's whole study under "
-                           + "the perturbations in $runs (each changes only float rounding) and compared the runs' result tables. "
+            ["$comment"] = $"Measured, not chosen: written by `{recalibrateCommand}`, which compared the result tables of the runs "
+                           + "in $runs (each a run of the profile's whole study under a perturbation that changes only float rounding). "
                            + $"A table whose entry declares meanOver is compared as seed means, and each of its rows gets the absolute tolerance {c.Statistical} "
                            + "(each row's $sd, $runs and $values say what it was made of; statistical-summary.csv has every run's mean). "
                            + $"Every other numeric column's absolute tolerance is {c.Rule}. Keys, meanOver and maxTolerance are kept from the previous file; keys and "
