@@ -121,13 +121,16 @@ internal static class SnapshotCommand
                     new StatisticalRule(parse.GetValue(falseAlarm), parse.GetValue(floor)), only.Count > 0 ? only : null,
                     MachineDescription.Current(), DateOnly.FromDateTime(DateTime.UtcNow));
                 var cannotFail = calibration.CannotFail.ToList();
-                if (cannotFail.Count > 0)
-                {
-                    PrintCannotFail(calibration, cannotFail, parse.GetValue(allowBlind));
-                    if (!parse.GetValue(allowBlind)) return 3;
-                }
+                if (cannotFail.Count > 0) PrintCannotFail(calibration, cannotFail, parse.GetValue(allowBlind));
                 var dir = store.ProfileDirectory(name);
-                CalibrationWriter.Write(dir, calibration, previous, parse.GetValue(recalibrate) ?? $"./build.sh --target Calibrate --profile {name}");
+                try
+                {
+                    CalibrationWriter.Write(dir, calibration, previous, parse.GetValue(recalibrate) ?? $"./build.sh --target Calibrate --profile {name}", parse.GetValue(allowBlind));
+                }
+                catch (CalibrationRefusedException)
+                {
+                    return 3; // listed above
+                }
                 Print(calibration, VerifiedSnapshotCheck.Compare(dir, calibration), dir);
                 return 0;
             }

@@ -29,8 +29,14 @@ internal static class CalibrationWriter
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void Write(string profileDir, ToleranceCalibration calibration, ToleranceFile previous, string recalibrateCommand)
+    /// <summary>
+    /// Writes the calibration, or refuses (<see cref="CalibrationRefusedException"/>, nothing written) when a row
+    /// tolerance cannot fail and <paramref name="allowCannotFail"/> is false.
+    /// </summary>
+    public static void Write(string profileDir, ToleranceCalibration calibration, ToleranceFile previous, string recalibrateCommand, bool allowCannotFail = false)
     {
+        var cannotFail = calibration.CannotFail.ToList();
+        if (cannotFail.Count > 0 && !allowCannotFail) throw new CalibrationRefusedException(cannotFail);
         Directory.CreateDirectory(profileDir);
         var folder = Path.Combine(profileDir, Folder);
         // Nothing of an older calibration stays beside a whole one; a partial one keeps the records of the tables it did not measure.
