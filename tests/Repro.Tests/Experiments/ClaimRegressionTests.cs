@@ -8,7 +8,10 @@ namespace Repro.Tests.Experiments;
 /// tolerance fail, moves to or from "inconclusive" within the tolerance do not.</summary>
 public class ClaimRegressionTests
 {
-    private static readonly Tolerance Tolerance = new(Absolute: 0.02);
+    private static readonly TableTolerances Tolerance = new(["id"], new Dictionary<string, Tolerance>
+    {
+        ["value"] = new(Absolute: 0.02), ["lower"] = new(Absolute: 0.02), ["upper"] = new(Absolute: 0.02),
+    }, Repro.Reporting.Snapshots.Tolerance.Exact);
 
     private static Verdict Now(Decision decision, double value) =>
         new("C01", decision, new Estimate(value, value - 0.01, value + 0.01), ControlOutcome.DoesNotHold, "min", "≥ 0.900", "3 seeds only");
@@ -36,6 +39,14 @@ public class ClaimRegressionTests
         Assert.That(problem, Does.Contain("outside the tolerance"));
     }
 
+    [TestCase(Decision.Inconclusive)]
+    [TestCase(Decision.DoesNotHold)]
+    public void AnIntervalEndOutsideItsToleranceFailsWhateverTheVerdict(Decision verdict)
+    {
+        var problem = ClaimRegression.Check(new RecordedClaim("C01", verdict, 0.010, 0.0, 0.020), Now(verdict, 0.010) with { Margin = new Estimate(0.010, -0.05, 0.020) }, Tolerance);
+        Assert.That(problem, Does.Contain("lower end"));
+    }
+
     [Test]
     public void AnUnmeasurableValueFailsAgainstARecordedOne() =>
         Assert.That(ClaimRegression.Check(new RecordedClaim("C01", Decision.Holds, 0.010), Now(Decision.Inconclusive, double.NaN), Tolerance), Is.Not.Null);
@@ -56,7 +67,7 @@ public class ClaimRegressionTests
             var old = Path.Combine(dir, "old.csv");
             File.WriteAllText(old, "id,verdict\nC01,does not hold\n");
             var read = RecordedClaim.ReadAll(current);
-            Assert.That(read["C01"], Is.EqualTo(new RecordedClaim("C01", Decision.Inconclusive, 0.012)));
+            Assert.That(read["C01"], Is.EqualTo(new RecordedClaim("C01", Decision.Inconclusive, 0.012, -0.003, 0.03)));
             Assert.That(read["C05"].Decision, Is.EqualTo(Decision.Holds));
             var before = RecordedClaim.ReadAll(old)["C01"];
             Assert.That(before.Decision, Is.EqualTo(Decision.DoesNotHold));
