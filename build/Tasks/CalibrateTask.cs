@@ -26,15 +26,15 @@ internal sealed class CalibrateTask : BuildTask
         var runs = variants.Select(v => (Variant: v, Study: v.Study(context, profile))).ToList();
         foreach (var (_, study) in runs) study.BringUpToDate(context);
 
+        var options = new[] { "multiple", "floor" }.Where(context.Arguments.Has).SelectMany(o => new[] { $"--{o}", context.Arguments.Get(o, "") }).ToList();
         var args = new List<string>
         {
             Cli.Dll(context), "snapshot", "calibrate", "--profile", name, "--expected", Path.Combine(context.RepoRoot, "expected-results"),
-            "--recalibrate-command", $"./build.sh --target Calibrate --profile {profile}",
+            "--recalibrate-command", string.Join(" ", ["./build.sh", "--target", "Calibrate", "--profile", profile, .. options]),
         };
         foreach (var (variant, study) in runs)
             args.AddRange(["--run", $"{variant.Name}={study.TablesDir(context)}", "--environment", $"{variant.Name}={variant.Description}"]);
-        foreach (var option in new[] { "multiple", "floor" })
-            if (context.Arguments.Has(option)) args.AddRange([$"--{option}", context.Arguments.Get(option, "")]);
+        args.AddRange(options);
         context.Run("dotnet", args);
         context.Info($"review and commit expected-results/{name}/tolerances.json and expected-results/{name}/calibration/");
     }

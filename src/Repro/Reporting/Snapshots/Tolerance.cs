@@ -44,6 +44,14 @@ internal sealed record TableTolerances(IReadOnlyList<string> Keys, IReadOnlyDict
 
     public IReadOnlyDictionary<string, double> MaxTolerance { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>
+    /// Calibrate each row on its own spread (largest-difference rule): a column's tolerance is the floor, and the rows
+    /// that rounding moves further get their own under <see cref="Rows"/>. For deterministic tables in which a few
+    /// rows are ill-conditioned (CKA against an untrained network in the head) while the rest agree to 1e-7: one
+    /// column-wide tolerance sized for those few would blind the check on all the others.
+    /// </summary>
+    public bool PerRow { get; init; }
+
     /// <summary>The key columns of the compared rows: <see cref="Keys"/>, or after averaging, the other keys and (averaging over several columns) <see cref="GroupMeans.SeedsColumn"/>.</summary>
     public IReadOnlyList<string> GroupKeys => MeanOver.Count == 0 ? Keys
         : [.. Keys.Where(k => !MeanOver.Contains(k)), .. MeanOver.Count > 1 ? new[] { GroupMeans.SeedsColumn } : []];

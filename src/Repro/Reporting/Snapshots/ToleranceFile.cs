@@ -88,6 +88,7 @@ internal sealed class ToleranceFile
         var meanOver = new List<string>();
         var rows = new List<(string Text, JsonElement Columns)>();
         var maxTolerance = new Dictionary<string, double>(StringComparer.Ordinal);
+        var perRow = false;
         foreach (var property in element.EnumerateObject())
         {
             switch (property.Name)
@@ -116,17 +117,26 @@ internal sealed class ToleranceFile
                 case "default":
                     fallback = ParseTolerance(property.Value, $"{where}, 'default'");
                     break;
+                case "perRow":
+                    perRow = property.Value.ValueKind switch
+                    {
+                        JsonValueKind.True => true,
+                        JsonValueKind.False => false,
+                        _ => throw new InvalidDataException($"{where}: 'perRow' must be true or false."),
+                    };
+                    break;
                 case var name when name.StartsWith('$'):
                     break;
                 default:
-                    throw new InvalidDataException($"{where}: unknown property '{property.Name}' (expected 'keys', 'meanOver', 'columns', 'rows', 'default' or 'maxTolerance').");
+                    throw new InvalidDataException($"{where}: unknown property '{property.Name}' (expected 'keys', 'meanOver', 'perRow', 'columns', 'rows', 'default' or 'maxTolerance').");
             }
         }
         var keyed = columns.Keys.Concat(maxTolerance.Keys).FirstOrDefault(keys.Contains);
         if (keyed is not null) throw new InvalidDataException($"{where}: column '{keyed}' is a key (compared exactly) and cannot have a tolerance.");
         var notKey = meanOver.FirstOrDefault(c => !keys.Contains(c));
         if (notKey is not null) throw new InvalidDataException($"{where}: 'meanOver' column '{notKey}' is not one of the keys ({string.Join(", ", keys)}); only key columns are averaged over.");
-        var table = new TableTolerances(keys, columns, fallback) { MeanOver = meanOver, MaxTolerance = maxTolerance };
+        if (perRow && meanOver.Count > 0) throw new InvalidDataException($"{where}: 'perRow' and 'meanOver' exclude each other (seed means are calibrated per row already).");
+        var table = new TableTolerances(keys, columns, fallback) { MeanOver = meanOver, MaxTolerance = maxTolerance, PerRow = perRow };
         return table with { Rows = rows.Select(r => ParseRow(r.Text, r.Columns, table.GroupKeys, where)).ToList() };
     }
 

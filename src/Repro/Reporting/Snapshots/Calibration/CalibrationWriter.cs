@@ -91,6 +91,19 @@ internal static class CalibrationWriter
         if (table.Columns.Count > 0)
             entry["columns"] = new JsonObject(table.Columns.Select(s => KeyValuePair.Create(s.Column, (JsonNode?)ColumnJson(s))));
         if (table.Declared.MaxTolerance.Count > 0) entry["maxTolerance"] = MaxToleranceJson(table.Declared);
+        if (table.Declared.PerRow)
+        {
+            entry["perRow"] = true;
+            var rows = new JsonObject();
+            foreach (var row in table.Columns.SelectMany(c => c.Rows.Select(r => (c.Column, r.Row, r.Deviation, r.Tolerance))).GroupBy(r => Selector(r.Row)))
+                rows[row.Key] = new JsonObject(row.Select(r =>
+                {
+                    var o = ToleranceJson(r.Tolerance);
+                    o["$max_deviation"] = r.Deviation;
+                    return KeyValuePair.Create(r.Column, (JsonNode?)o);
+                }));
+            entry["rows"] = rows;
+        }
         return entry;
     }
 
@@ -161,6 +174,7 @@ internal static class CalibrationWriter
     {
         var column = ToleranceJson(s.Tolerance);
         column["$max_deviation"] = s.MaxDeviation;
+        if (s.Rows.Count > 0) column["$rows"] = $"{s.Rows.Count} rows need more than the column's tolerance and have their own (rows)";
         column["$where"] = s.Where is null
             ? "every run gave the same value in every row (the floor applies)"
             : $"{s.Where}: {s.HighRun} {Number(s.High)} vs {s.LowRun} {Number(s.Low)}";

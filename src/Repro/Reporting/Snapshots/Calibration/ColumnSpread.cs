@@ -9,5 +9,9 @@ namespace Repro.Reporting.Snapshots.Calibration;
 internal sealed record ColumnSpread(string Column, double MaxDeviation, RowKey? Where, string? HighRun, double High, string? LowRun, double Low, Tolerance Tolerance,
     double ValueRange)
 {
-    public bool IsBlind => ValueRange > 0 && Tolerance.Absolute >= ValueRange;
+    /// <summary>Calibrated per row (<see cref="TableTolerances.PerRow"/>): the rows whose own spread needs more than the column's tolerance.</summary>
+    public IReadOnlyList<(RowKey Row, double Deviation, Tolerance Tolerance)> Rows { get; init; } = [];
+
+    /// <summary>The column's tolerance, or with rows of their own the widest of them, reaches every value the column took.</summary>
+    public bool IsBlind => ValueRange > 0 && Rows.Select(r => r.Tolerance.Absolute).Append(Tolerance.Absolute).Max() >= ValueRange;
 }

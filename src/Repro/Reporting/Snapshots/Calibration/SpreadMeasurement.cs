@@ -44,7 +44,7 @@ internal static class SpreadMeasurement
             var tolerances = declared.For(name!);
             return tolerances.MeanOver.Count > 0
                 ? SeedMeanSpreadMeasurement.Measure(name!, runs, tables, tolerances, statistical)
-                : MeasureTable(name!, runs, tables, tolerances.Keys, rule) with { Declared = tolerances };
+                : MeasureTable(name!, runs, tables, tolerances.Keys, rule, tolerances.PerRow) with { Declared = tolerances };
         }).ToList();
     }
 
@@ -63,9 +63,9 @@ internal static class SpreadMeasurement
         return tables;
     }
 
-    private static TableSpread MeasureTable(string name, IReadOnlyList<CalibrationRun> runs, IReadOnlyList<CsvText> tables, IReadOnlyList<string> keys, ToleranceRule rule)
+    private static TableSpread MeasureTable(string name, IReadOnlyList<CalibrationRun> runs, IReadOnlyList<CsvText> tables, IReadOnlyList<string> keys, ToleranceRule rule,
+        bool perRow = false)
     {
-
         var header = tables[0].Header;
         foreach (var key in keys)
             if (!header.Contains(key)) throw new InvalidDataException($"table '{name}': key column '{key}' (declared in tolerances.json) is not in its header ({string.Join(", ", header)})");
@@ -91,6 +91,7 @@ internal static class SpreadMeasurement
             var numeric = false;
             var (smallest, largest) = (double.PositiveInfinity, double.NegativeInfinity);
             (double Deviation, string Key, int High, int Low, double HighValue, double LowValue)? widest = null;
+            var ownRows = new List<(RowKey Row, double Deviation, Tolerance Tolerance)>();
             foreach (var key in first.Order)
             {
                 var cells = indexed.Select((t, i) => t.Rows[key].Cells[positions[i]]).ToArray();
@@ -105,6 +106,7 @@ internal static class SpreadMeasurement
                     var (high, low) = (Array.IndexOf(values, values.Max()), Array.IndexOf(values, values.Min()));
                     var deviation = values[high] - values[low];
                     if (widest is null || deviation > widest.Value.Deviation) widest = (deviation, key, high, low, values[high], values[low]);
+                    if (perRow && rule.For(deviation).Absolute > rule.For(0).Absolute) ownRows.Add((first.Keys[key], deviation, rule.For(deviation)));
                 }
                 else if (allNumbers ? !SameNonFinite(values) : cells.Distinct(StringComparer.Ordinal).Count() > 1)
                 {
@@ -113,9 +115,11 @@ internal static class SpreadMeasurement
             }
             if (!numeric) continue;
             var w = widest!.Value;
-            columns.Add(w.Deviation > 0
-                ? new ColumnSpread(column, w.Deviation, first.Keys[w.Key], runs[w.High].Name, w.HighValue, runs[w.Low].Name, w.LowValue, rule.For(w.Deviation), largest - smallest)
-                : new ColumnSpread(column, 0, null, null, double.NaN, null, double.NaN, rule.For(0), largest - smallest));
+            // Per row, the column's own tolerance is the floor: every row that needs more has an entry of its own.
+            var tolerance = rule.For(perRow ? 0 : w.Deviation);
+            columns.Add((w.Deviation > 0
+                ? new ColumnSpread(column, w.Deviation, first.Keys[w.Key], runs[w.High].Name, w.HighValue, runs[w.Low].Name, w.LowValue, tolerance, largest - smallest)
+                : new ColumnSpread(column, 0, null, null, double.NaN, null, double.NaN, tolerance, largest - smallest)) with { Rows = ownRows });
         }
         return new TableSpread(name, keys, first.Order.Count, columns, disagreements, differing);
     }
