@@ -289,11 +289,15 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
 
     private ClaimStatistic StatsCloser()
     {
-        static double[] Figures(ModelActivations a) =>
-            [a.Summary.Mean, a.Summary.Std, a.Summary.Min, a.Summary.Max, a.Summary.Median, a.Summary.FractionZeros, a.Summary.FractionNegatives];
-        // Relative L1 distance, so statistics of different scale (a max of 40, a fraction of 0.3) weigh alike.
+        static double[] Scaled(ModelActivations a) => [a.Summary.Mean, a.Summary.Std, a.Summary.Min, a.Summary.Max, a.Summary.Median];
+        static double[] Fractions(ModelActivations a) => [a.Summary.FractionZeros, a.Summary.FractionNegatives];
+        // An L1 distance in which statistics of different scale (a max of 40, a fraction of 0.3) weigh alike: the
+        // scaled ones relative to their size, the fractions as they are (their scale is 1). A fraction relative to its
+        // size would make 3e-8 against 0 (one activation of 34 million rounding to exactly zero, or not, as leaky
+        // ReLU's zeros do on another CPU) a distance of 1: the claim's value moved by 0.36 between two oneDNN ISAs.
         static double Distance(ModelActivations a, ModelActivations b) =>
-            Figures(a).Zip(Figures(b)).Sum(p => Math.Abs(p.First - p.Second) / (Math.Abs(p.First) + Math.Abs(p.Second) + 1e-12));
+            Scaled(a).Zip(Scaled(b)).Sum(p => Math.Abs(p.First - p.Second) / (Math.Abs(p.First) + Math.Abs(p.Second) + 1e-12))
+            + Fractions(a).Zip(Fractions(b)).Sum(p => Math.Abs(p.First - p.Second));
         IReadOnlyList<double> Margins(int seed)
         {
             var margins = new List<double>();
