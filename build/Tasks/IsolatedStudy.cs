@@ -12,7 +12,7 @@ namespace Repro.Build.Tasks;
 internal sealed record IsolatedStudy(string Label, string Profile, string ArtifactsRoot, IReadOnlyDictionary<string, string?> Environment, IReadOnlyList<string> Overrides)
 {
     /// <summary>The variables through which a caller's shell could perturb a run: every isolated run states them.</summary>
-    public static readonly IReadOnlyList<string> RoundingVariables = ["ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "REPRO_JOBS"];
+    public static readonly IReadOnlyList<string> RoundingVariables = ["ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "OMP_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "REPRO_JOBS", "REPRO_MUTANT"];
 
     public string TablesDir(BuildContext context) => Path.Combine(ArtifactsRoot, ProfileFile.Read(context, Profile).Name, "tables");
 
@@ -41,7 +41,10 @@ internal sealed record IsolatedStudy(string Label, string Profile, string Artifa
     /// Runs the profile's snapshot and claim tests on this run and returns the names of those that failed. Received
     /// files go into the run's folder, not beside the verified snapshots (see <see cref="ReceivedFilesGuard"/>).
     /// </summary>
-    public IReadOnlyList<string> FailedChecks(BuildContext context)
+    public IReadOnlyList<string> FailedChecks(BuildContext context) => FailedChecksWithMessages(context).Select(f => f.Test).ToList();
+
+    /// <summary><see cref="FailedChecks"/> with the first line of each failure message.</summary>
+    public IReadOnlyList<(string Test, string Message)> FailedChecksWithMessages(BuildContext context)
     {
         var name = ProfileFile.Read(context, Profile).Name;
         var environment = ProcessEnvironment();
@@ -52,6 +55,6 @@ internal sealed record IsolatedStudy(string Label, string Profile, string Artifa
         if (File.Exists(trx)) File.Delete(trx); // never read an older run's results
         using (new ReceivedFilesGuard(Path.Combine(context.RepoRoot, "expected-results", name), Path.Combine(ArtifactsRoot, name, "received"), context))
             TestTask.DotnetTest(context, TestTask.StudyTestProject(context), "Category=Study", logName, environment);
-        return TrxResults.Failed(trx);
+        return TrxResults.FailedWithMessages(trx);
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Repro.Build.Engine;
@@ -7,7 +6,7 @@ namespace Repro.Build.Tasks;
 
 /// <summary>
 /// A profile's JSON as the build program needs it: its name (which names the artifacts folder and the verified
-/// snapshots when --profile is a path) and a setting's value (the Power target's learning rate). The study itself
+/// snapshots when --profile is a path). The study itself
 /// reads profiles through Repro.Experiments.Profile; the build program stays free of the library.
 /// </summary>
 internal sealed class ProfileFile(string path, JsonObject json)
@@ -26,15 +25,4 @@ internal sealed class ProfileFile(string path, JsonObject json)
         var node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         return new ProfileFile(path, node as JsonObject ?? throw new BuildFailedException($"{path}: a profile is a JSON object"));
     }
-
-    /// <summary>A number at a dotted path (training.lr), which the profile must state.</summary>
-    public double Number(string setting)
-    {
-        JsonNode? node = json;
-        foreach (var part in setting.Split('.')) node = node?[part];
-        if (node is JsonValue value && value.TryGetValue<double>(out var number)) return number;
-        throw new BuildFailedException($"{Path}: the profile does not state {setting} as a number");
-    }
-
-    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -3,7 +3,7 @@ using Repro.Build.Engine;
 namespace Repro.Build.Tasks;
 
 /// <summary>
-/// Keeps the received files of a perturbed run (a calibration variant, the Power target's crippled study) away from
+/// Keeps the received files of a perturbed run (a calibration variant, a mutant of the Mutants target) away from
 /// the verified snapshots: `snapshot accept` promotes every received file in expected-results/PROFILE, and it must
 /// never pick up a table of a study that does not learn. While the guard is open, received files already there are
 /// held aside; when it closes, the new ones move to the run's own folder and the held ones come back.

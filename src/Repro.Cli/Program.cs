@@ -12,6 +12,7 @@ foreach (var command in new[]
              StudyCommand.Create(),
              SnapshotCommand.Create(),
              CkaCommand.Create(),
+             MutantsCommand.Create(),
          })
 {
     root.Subcommands.Add(command);

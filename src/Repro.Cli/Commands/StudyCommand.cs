@@ -102,9 +102,21 @@ internal static class StudyCommand
             return why is null ? 0 : 1;
         }));
 
+        var seeds = new Option<int[]>("--seeds") { Description = "the seeds whose detectors to export (default: the profile's first)", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = true };
+        var exportTo = new Option<string>("--to") { Description = "the folder to write (model.trainedWeights of a profile that evaluates them)", Required = true };
+        var export = new Command("export-detectors", "Copy trained detectors (weights, training curve, anchors) of a finished study into a folder a profile can take them from (model.trainedWeights).") { profile, seeds, exportTo, root, set };
+        export.SetAction(parse => Guarded(() =>
+        {
+            var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true);
+            var chosen = parse.GetValue(seeds) is { Length: > 0 } s ? s : [plan.Profile.Seeds[0]];
+            foreach (var file in GivenWeights.Export(plan, chosen, Path.GetFullPath(parse.GetValue(exportTo)!)))
+                Console.WriteLine($"{file} ({new FileInfo(file).Length:N0} bytes)");
+            return 0;
+        }));
+
         return new Command("study", "Run the paper's study stage by stage or task by task (incremental, resumable).")
         {
-            run, status, StudyTasksCommand.Create(profile, stage, root, set), figures, pack, unpack,
+            run, status, StudyTasksCommand.Create(profile, stage, root, set), figures, pack, unpack, export,
         };
     }
 

@@ -74,7 +74,7 @@ public static class DetectionEvaluator
                 var iou = BoxIou.Of(ranked[i].Box, image.Boxes[g]);
                 if (iou > bestIou) (best, bestIou) = (g, iou);
             }
-            if (bestIou >= options.IouThreshold && !image.Matched[best])
+            if (bestIou >= options.IouThreshold && (!image.Matched[best] || Mutants.Mutants.Is(Mutants.Mutants.DoubleMatch)))
             {
                 image.Matched[best] = true;
                 truePositive[i] = true;

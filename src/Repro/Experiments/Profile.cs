@@ -143,6 +143,13 @@ public sealed record ModelSettings
     [JsonPropertyName("anchors")] public string Anchors { get; init; } = "cfg";
     /// <summary>A darknet53.conv.74 file to start from instead of our own pre-training (paper profile).</summary>
     [JsonPropertyName("backboneWeights")] public string? BackboneWeights { get; init; }
+    /// <summary>
+    /// A folder of detectors trained earlier (MODEL-seedS/best.tensors and metrics.csv, and anchors.txt when the
+    /// anchors are fitted), taken instead of training: the golden profile evaluates and analyses fixed weights, so
+    /// every number it writes is deterministic up to float rounding.
+    /// </summary>
+    [JsonPropertyName("trainedWeights"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TrainedWeights { get; init; }
 }
 
 public sealed record PretrainSettings

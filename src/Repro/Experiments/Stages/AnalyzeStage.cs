@@ -197,7 +197,7 @@ public sealed class AnalyzeStage : Stage
         var test = DatasetIndex.Read(context, DataStage.Real)[SplitName.Test].OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
         var n = context.Profile.Analysis.Images;
         if (test.Count < n) throw new InvalidDataException($"analysis.images is {n}, but the real test set has only {test.Count} images");
-        var random = new Random(context.Profile.Analysis.ImageSeed);
+        var random = new Random(context.Profile.Analysis.ImageSeed + (Mutants.Mutants.Is(Mutants.Mutants.AnalysisImageSeed) ? 1 : 0));
         return test.OrderBy(_ => random.Next()).Take(n).ToList();
     }
 
@@ -238,9 +238,19 @@ public sealed class AnalyzeStage : Stage
             var x = all.Summary();
             statistics!.AddRow(run.Model, run.Seed, size, x.Count, x.Mean, x.Std, x.Min, x.Max, x.Median, x.MedianErrorBound, x.FractionZeros, x.FractionNegatives);
         }
-        var centered = result.Grams.Centered();
+        var centered = Mutants.Mutants.Is(Mutants.Mutants.CaptureNextLayer) ? NextLayers(result.Grams.Centered()) : result.Grams.Centered();
         if (wantGrams) GramCache.Save(cachePath, key, centered);
         return centered;
+    }
+
+    /// <summary>The mutant <see cref="Mutants.Mutants.CaptureNextLayer"/>: each layer's Gram matrix replaced by the next layer's.</summary>
+    private static GramSet NextLayers(GramSet grams)
+    {
+        using (grams)
+        {
+            var layers = grams.Layers.Order().ToList();
+            return new GramSet(layers.Select((l, i) => KeyValuePair.Create(l, grams[layers[Math.Min(i + 1, layers.Count - 1)]].clone())), isCentered: true);
+        }
     }
 
     private static string[] LayerKindNames(DarknetCfg cfg) =>

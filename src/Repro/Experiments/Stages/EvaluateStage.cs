@@ -74,7 +74,7 @@ public sealed class EvaluateStage : Stage
                 {
                     var ids = batch.Sources.Select(s => s.Id).ToList();
                     using var output = network.Forward(batch.Images.to(device));
-                    var found = YoloDecoder.Decode(output.Decoded, ids, new DecodeOptions(settings.Confidence, settings.NmsIou));
+                    var found = YoloDecoder.Decode(output.Decoded, ids, new DecodeOptions(settings.Confidence, Mutants.Mutants.Is(Mutants.Mutants.NmsIou) ? 0.7 : settings.NmsIou));
                     detections.AddRange(found);
                     for (var i = 0; i < ids.Count; i++) truth.Add(ids[i], batch.Boxes[i]);
                     if (done == 0 && run.Seed == context.Profile.Seeds[0]) DrawExamples(dir, testSet, batch, found);

@@ -42,7 +42,8 @@ public static class StudyNetworks
         var network = DarknetNetwork.Build(DetectorCfg(context), run.Seed, device);
         if (context.Profile.Training.ObjectnessPrior is { } prior) ObjectnessPrior.Apply(network, prior);
         DarknetWeights.Load(BackboneWeights(context), network, DarknetWeights.BackboneCutoff);
-        if (run.FreezeBackbone) network.Freeze(LayerRange.Backbone);
+        if (run.FreezeBackbone && !Mutants.Mutants.Is(Mutants.Mutants.BackboneTrainable))
+            network.Freeze(Mutants.Mutants.Is(Mutants.Mutants.FreezeCutoff) ? new LayerRange(0, 71) : LayerRange.Backbone);
         return network;
     }
 

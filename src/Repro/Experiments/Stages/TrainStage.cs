@@ -1,4 +1,5 @@
 using Repro.Data.Loading;
+using Repro.Experiments.Claims;
 using Repro.Data.Splitting;
 using Repro.Training;
 
@@ -7,7 +8,8 @@ namespace Repro.Experiments.Stages;
 /// <summary>
 /// Trains every model of every seed, each a task of its own (train/MODEL-seedS): Adam, the profile's learning rate
 /// and batch, early stopping on validation loss, a checkpoint per epoch. An interrupted task resumes from its last
-/// checkpoint. With fitted anchors, one task (train/anchors) fits them first, for every model alike.
+/// checkpoint. With fitted anchors, one task (train/anchors) fits them first, for every model alike. A profile with
+/// model.trainedWeights trains nothing: each task takes its detector from that folder (<see cref="GivenWeights"/>).
 /// </summary>
 public sealed class TrainStage : Stage
 {
@@ -15,7 +17,7 @@ public sealed class TrainStage : Stage
 
     public override string Name => "train";
     public override IReadOnlyList<string> DependsOn => ["data", StudyNetworks.PretrainStageName];
-    public override StageCode Code => new("train.7", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Training", "Experiments/Stages/TrainStage.cs"]);
+    public override StageCode Code => new("train.7", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Training", "Experiments/Stages/TrainStage.cs", "Experiments/Stages/GivenWeights.cs"]);
 
     public static string TaskId(ModelRun run) => $"train/{run.Folder}";
 
@@ -30,7 +32,7 @@ public sealed class TrainStage : Stage
             tasks.Add(new StageTask(Name, AnchorsTaskId, ["data"], new { profile.Model.InputSize, profile.Model.Anchors },
                 () => StudyNetworks.DetectorInputs(context, withBackbone: false), "cpu", FitAnchors));
         foreach (var run in ModelRun.All(profile))
-            tasks.Add(new StageTask(Name, TaskId(run), ["data", StudyNetworks.PretrainStageName, .. AnchorNeeds(profile)],
+            tasks.Add(profile.Model.TrainedWeights is { } given ? GivenWeights.Task(context, run, given) : new StageTask(Name, TaskId(run), ["data", StudyNetworks.PretrainStageName, .. AnchorNeeds(profile)],
                 new
                 {
                     run.Model, run.Seed, profile.Model.Width, profile.Model.InputSize, profile.Model.Anchors,
@@ -57,16 +59,19 @@ public sealed class TrainStage : Stage
         var settings = context.Profile.Training.For(run.FreezeBackbone);
         context.Progress.Log($"training {run} on {run.TrainDomain}");
         using var network = StudyNetworks.Detector(context, run, device);
-        var data = Datasets(context)[run.TrainDomain];
+        var data = Datasets(context)[Mutants.Mutants.Is(Mutants.Mutants.WrongDomain) && run.Model == StudyModels.USynthetic ? DataStage.Real : run.TrainDomain];
+        var trainImages = Mutants.Mutants.Is(Mutants.Mutants.DroppedClass)
+            ? data[SplitName.Train].Select(i => i with { Boxes = i.Boxes.Where(b => b.Class != Data.CommonClass.Cycle).ToList() }).ToList()
+            : data[SplitName.Train];
         var loaderOptions = new BatchLoaderOptions { ImageSize = context.Profile.Model.InputSize, BatchSize = settings.Batch, Seed = run.Seed };
-        var train = new BatchLoader(data[SplitName.Train], loaderOptions with { Augment = settings.Augment ? new Augmentation() : null });
+        var train = new BatchLoader(trainImages, loaderOptions with { Augment = settings.Augment ? new Augmentation() : null });
         var validation = new BatchLoader(data[SplitName.Val], loaderOptions with { Shuffle = false });
         var trainer = new Trainer(network, new TrainerOptions
         {
             OutputDirectory = context.TaskDir(TaskId(run)),
             MaxEpochs = settings.MaxEpochs,
             Patience = settings.Patience,
-            Schedule = new LearningRateSchedule(settings.LearningRate, settings.WarmupEpochs, settings.Schedule == "cosine"),
+            Schedule = new LearningRateSchedule(settings.LearningRate * (Mutants.Mutants.Is(Mutants.Mutants.LowLearningRate) ? 0.3 : 1), settings.WarmupEpochs, settings.Schedule == "cosine"),
             Seed = run.Seed,
             Resume = true,
         }, epoch => Batches(train, epoch), epoch => Batches(validation, epoch));
