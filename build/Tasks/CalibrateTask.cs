@@ -7,7 +7,8 @@ namespace Repro.Build.Tasks;
 /// <see cref="CalibrationVariant"/> (artifacts/calibration/VARIANT; a finished variant is not rerun), then
 /// `repro snapshot calibrate` writes expected-results/PROFILE/tolerances.json from the spread of the runs' result
 /// tables, with the runs' numbers in expected-results/PROFILE/calibration/, and prints any verdict (or other
-/// non-numeric cell) that differed between the runs. --variants a,b runs some; --multiple and --floor change the rule.
+/// non-numeric cell) that differed between the runs. --variants a,b runs some; --multiple and --floor change the rule,
+/// --false-alarm the statistical one; --allow-blind writes tolerances that cannot fail (marked) instead of refusing.
 /// </summary>
 [DependsOn(typeof(BuildSolutionTask))]
 internal sealed class CalibrateTask : BuildTask
@@ -26,7 +27,9 @@ internal sealed class CalibrateTask : BuildTask
         var runs = variants.Select(v => (Variant: v, Study: v.Study(context, profile))).ToList();
         foreach (var (_, study) in runs) study.BringUpToDate(context);
 
-        var options = new[] { "multiple", "floor" }.Where(context.Arguments.Has).SelectMany(o => new[] { $"--{o}", context.Arguments.Get(o, "") }).ToList();
+        var options = new[] { "multiple", "floor", "false-alarm" }.Where(context.Arguments.Has).SelectMany(o => new[] { $"--{o}", context.Arguments.Get(o, "") }).ToList();
+        // A profile whose seeds or runs are too few for tolerances that can fail is calibrated only when asked, marked.
+        if (context.Arguments.Has("allow-blind")) options.Add("--allow-blind");
         var args = new List<string>
         {
             Cli.Dll(context), "snapshot", "calibrate", "--profile", name, "--expected", Path.Combine(context.RepoRoot, "expected-results"),

@@ -37,7 +37,7 @@ internal sealed class MutantsTask : BuildTask
         foreach (var study in studies)
             new IsolatedStudy(study, study, context.Artifacts, new Dictionary<string, string?>(), []).BringUpToDate(context);
 
-        var rows = new List<string> { "mutant,stage,study,caught,failed_checks,first_failure" };
+        var rows = new List<string> { "mutant,stage,study,caught,failed_checks,first_failure,largest_differences" };
         var uncaught = new List<string>();
         foreach (var (name, stage, bug) in mutants)
         {
@@ -56,8 +56,10 @@ internal sealed class MutantsTask : BuildTask
                     ? $"  {studyName}: NOT CAUGHT: every check passed"
                     : $"  {studyName}: caught by {failed.Count} checks:");
                 foreach (var (test, message) in failed) context.Info($"    {test}: {message}");
+                var moved = TableDifferences.Largest(Path.Combine(context.Artifacts, studyName, "tables"), Path.Combine(root, studyName, "tables"));
+                context.Info($"  what moved (largest difference from the unmutated run, per table): {(moved.Count == 0 ? "nothing" : string.Join("; ", moved))}");
                 rows.Add(string.Join(",", name, stage, studyName, failed.Count > 0 ? "yes" : "no", failed.Count,
-                    Quote(failed.Count > 0 ? $"{failed[0].Test}: {failed[0].Message}" : "")));
+                    Quote(failed.Count > 0 ? $"{failed[0].Test}: {failed[0].Message}" : ""), Quote(string.Join("; ", moved))));
             }
             if (!caught) uncaught.Add(name);
         }

@@ -95,7 +95,7 @@ internal sealed class SnapshotTask : StudyTestsTask
 [DependsOn(typeof(ReportTask))]
 internal sealed class ClaimsTask : StudyTestsTask
 {
-    public override string Description => "the paper's claims C01–C18 judged on the profile's run";
+    public override string Description => "the paper's claims (expected-results/paper-claims.json) judged on the profile's run";
     protected override string TestClass => "ClaimTests";
     protected override string FailureMessage(string profile) => $"claims of '{profile}' differ from what is expected (see the test output)";
 }

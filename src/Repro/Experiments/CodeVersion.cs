@@ -26,9 +26,16 @@ public static class CodeVersion
     {
         var (oldStage, oldEngine) = Split(recorded);
         var (newStage, newEngine) = Split(now);
+        var (oldMutant, newMutant) = (Mutant(oldEngine), Mutant(newEngine));
+        if (oldMutant != newMutant)
+            return newMutant.Length > 0 ? $"the mutant {newMutant} changes this stage's code" : $"it ran under the mutant {oldMutant}";
         if (oldStage != newStage) return $"the stage's code changed (version {oldStage} → {newStage})";
         return oldEngine != newEngine ? "the engine changed (Repro.Torch, its shim or libtorch)" : "the code changed";
     }
+
+    /// <summary>The mutant a code version names (<see cref="Mutants.Mutants.CodeMark"/>), or "".</summary>
+    private static string Mutant(string engine) =>
+        engine.IndexOf("+mutant-", StringComparison.Ordinal) is var i and >= 0 ? engine[(i + 8)..] : "";
 
     private static (string Stage, string Engine) Split(string code) =>
         code.IndexOf("+engine-", StringComparison.Ordinal) is var i and >= 0 ? (code[..i], code[(i + 8)..]) : (code, "");

@@ -38,7 +38,6 @@ public class ClaimEvaluatorTests
         ["C06"] = s => s.EditSameSeedCurves((_, _, c) => c.Select((v, l) => l <= 73 && l % 4 == 2 && !LayerKinds.YoloV3.Shortcut.Contains(l) ? v + 0.05 : v).ToArray()),
         ["C07"] = s => s.Curves[(UReal, 1, FSynthetic, 1, 32)][86] = 0.3,
         ["C08"] = s => s.EditSameSeedCurves((_, _, c) => c.Select((v, l) => l >= 75 ? 0.99 : v).ToArray()),
-        ["C09"] = s => s.EditSameSeedCurves((_, _, c) => c.Select((v, l) => l >= 75 ? 0.99 : v).ToArray()),
         ["C10"] = s => s.EditSameSeedCurves((p, _, c) => p.A == USynthetic ? c.Select(v => v - 0.3).ToArray() : c),
         ["C11"] = s => s.EditSameSeedCurves((p, _, c) => p.B == FSynthetic && p.A == UReal ? c.Select(v => v - 0.1).ToArray() : c),
         ["C12"] = s => s.EditSameSeedCurves((_, _, c) => c.Select((v, l) => l is >= 62 and <= 85 ? 0.95 : v).ToArray()),

@@ -80,6 +80,18 @@ public class ClaimRegressionTests
     }
 
     [Test]
+    public void EachClaimIsJudgedByItsOwnStatisticalTolerance()
+    {
+        var file = ToleranceFile.Parse("""
+            { "claims": { "keys": ["id"], "statistical": true, "columns": { "value": { "absolute": 0.01 } },
+                          "rows": { "id=C01": { "value": { "absolute": 0.05 } } } } }
+            """, "test").For("claims");
+        Assert.That(file.IsStatistical, Is.True);
+        Assert.That(ClaimRegression.Check(new RecordedClaim("C01", Decision.Holds, 0.10), Now(Decision.Holds, 0.14), file), Is.Null, "C01's own 0.05");
+        Assert.That(ClaimRegression.Check(new RecordedClaim("C02", Decision.Holds, 0.10), Now(Decision.Holds, 0.14) with { Id = "C02" }, file), Does.Contain("outside"), "C02 has the column's 0.01");
+    }
+
+    [Test]
     public void TheClaimsToleranceIsReadFromTheValueColumn()
     {
         var file = ToleranceFile.Parse("""{ "claims": { "keys": ["id"], "columns": { "value": { "absolute": 0.03 } } } }""", "test");

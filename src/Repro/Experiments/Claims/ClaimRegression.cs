@@ -24,7 +24,7 @@ internal static class ClaimRegression
                      ("value", now.Margin.Value, recorded.Value), ("lower", now.Margin.Lower, recorded.Lower), ("upper", now.Margin.Upper, recorded.Upper),
                  })
         {
-            var tolerance = tolerances.For(column);
+            var tolerance = tolerances.For(new Dictionary<string, string> { ["id"] = now.Id }, column);
             if (!double.IsNaN(expected) && !tolerance.Allows(obtained, expected))
                 return $"{now.Id}'s {(column == "value" ? "margin" : $"interval's {column} end")} {Text(obtained)} is outside the tolerance ({tolerance}) of the recorded {Text(expected)}";
         }

@@ -52,6 +52,16 @@ internal sealed record TableTolerances(IReadOnlyList<string> Keys, IReadOnlyDict
     /// </summary>
     public bool PerRow { get; init; }
 
+    /// <summary>
+    /// Calibrate each row by the statistical rule, from the spread of its value across runs, without averaging over
+    /// anything (meanOver implies it): for a table with one value per run and row that training makes chaotic, the
+    /// claims' worst-seed margins.
+    /// </summary>
+    public bool Statistical { get; init; }
+
+    /// <summary>Calibrated by the statistical rule: seed means, or rows as they are.</summary>
+    public bool IsStatistical => Statistical || MeanOver.Count > 0;
+
     /// <summary>The key columns of the compared rows: <see cref="Keys"/>, or after averaging, the other keys and (averaging over several columns) <see cref="GroupMeans.SeedsColumn"/>.</summary>
     public IReadOnlyList<string> GroupKeys => MeanOver.Count == 0 ? Keys
         : [.. Keys.Where(k => !MeanOver.Contains(k)), .. MeanOver.Count > 1 ? new[] { GroupMeans.SeedsColumn } : []];

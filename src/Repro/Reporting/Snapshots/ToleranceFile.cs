@@ -89,6 +89,7 @@ internal sealed class ToleranceFile
         var rows = new List<(string Text, JsonElement Columns)>();
         var maxTolerance = new Dictionary<string, double>(StringComparer.Ordinal);
         var perRow = false;
+        var statistical = false;
         foreach (var property in element.EnumerateObject())
         {
             switch (property.Name)
@@ -118,27 +119,33 @@ internal sealed class ToleranceFile
                     fallback = ParseTolerance(property.Value, $"{where}, 'default'");
                     break;
                 case "perRow":
-                    perRow = property.Value.ValueKind switch
-                    {
-                        JsonValueKind.True => true,
-                        JsonValueKind.False => false,
-                        _ => throw new InvalidDataException($"{where}: 'perRow' must be true or false."),
-                    };
+                    perRow = ReadBool(property.Value, $"{where}: 'perRow'");
+                    break;
+                case "statistical":
+                    statistical = ReadBool(property.Value, $"{where}: 'statistical'");
                     break;
                 case var name when name.StartsWith('$'):
                     break;
                 default:
-                    throw new InvalidDataException($"{where}: unknown property '{property.Name}' (expected 'keys', 'meanOver', 'perRow', 'columns', 'rows', 'default' or 'maxTolerance').");
+                    throw new InvalidDataException($"{where}: unknown property '{property.Name}' (expected 'keys', 'meanOver', 'statistical', 'perRow', 'columns', 'rows', 'default' or 'maxTolerance').");
             }
         }
         var keyed = columns.Keys.Concat(maxTolerance.Keys).FirstOrDefault(keys.Contains);
         if (keyed is not null) throw new InvalidDataException($"{where}: column '{keyed}' is a key (compared exactly) and cannot have a tolerance.");
         var notKey = meanOver.FirstOrDefault(c => !keys.Contains(c));
         if (notKey is not null) throw new InvalidDataException($"{where}: 'meanOver' column '{notKey}' is not one of the keys ({string.Join(", ", keys)}); only key columns are averaged over.");
-        if (perRow && meanOver.Count > 0) throw new InvalidDataException($"{where}: 'perRow' and 'meanOver' exclude each other (seed means are calibrated per row already).");
-        var table = new TableTolerances(keys, columns, fallback) { MeanOver = meanOver, MaxTolerance = maxTolerance, PerRow = perRow };
+        if (perRow && (meanOver.Count > 0 || statistical))
+            throw new InvalidDataException($"{where}: 'perRow' excludes 'meanOver' and 'statistical' (those are calibrated per row by the statistical rule already).");
+        var table = new TableTolerances(keys, columns, fallback) { MeanOver = meanOver, MaxTolerance = maxTolerance, PerRow = perRow, Statistical = statistical };
         return table with { Rows = rows.Select(r => ParseRow(r.Text, r.Columns, table.GroupKeys, where)).ToList() };
     }
+
+    private static bool ReadBool(JsonElement element, string where) => element.ValueKind switch
+    {
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        _ => throw new InvalidDataException($"{where} must be true or false."),
+    };
 
     private static void ReadNames(JsonElement element, List<string> names, string where)
     {

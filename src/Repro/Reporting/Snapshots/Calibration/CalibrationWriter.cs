@@ -112,11 +112,12 @@ internal static class CalibrationWriter
         var entry = new JsonObject
         {
             ["$comment"] = string.Create(CultureInfo.InvariantCulture,
-                $"compared as means over {string.Join(", ", table.Declared.MeanOver)}; each row's tolerance is z·√2·s with z = {table.Z:F4} (false-alarm rate {rule.FalseAlarm:G6} over m = {table.Checks} checked cells)"),
+                $"compared {(table.Declared.MeanOver.Count > 0 ? $"as means over {string.Join(", ", table.Declared.MeanOver)}" : "row by row")}; each row's tolerance is z·√2·s with z = {table.Z:F4} (false-alarm rate {rule.FalseAlarm:G6} over m = {table.Checks} checked cells)"),
             ["$false_alarm"] = rule.FalseAlarm,
             ["keys"] = Names(table.Declared.Keys),
-            ["meanOver"] = Names(table.Declared.MeanOver),
         };
+        if (table.Declared.MeanOver.Count > 0) entry["meanOver"] = Names(table.Declared.MeanOver);
+        else entry["statistical"] = true;
         if (table.Declared.MaxTolerance.Count > 0) entry["maxTolerance"] = MaxToleranceJson(table.Declared);
         var rows = new JsonObject();
         foreach (var row in table.RowSpreads.GroupBy(r => Selector(r.Row)))

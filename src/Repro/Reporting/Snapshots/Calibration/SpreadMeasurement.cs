@@ -42,7 +42,7 @@ internal static class SpreadMeasurement
         {
             var tables = ReadTables(name!, runs);
             var tolerances = declared.For(name!);
-            return tolerances.MeanOver.Count > 0
+            return tolerances.IsStatistical
                 ? SeedMeanSpreadMeasurement.Measure(name!, runs, tables, tolerances, statistical)
                 : MeasureTable(name!, runs, tables, tolerances.Keys, rule, tolerances.PerRow) with { Declared = tolerances };
         }).ToList();

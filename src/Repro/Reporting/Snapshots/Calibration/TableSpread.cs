@@ -22,5 +22,5 @@ internal sealed record TableSpread(
 
     public double Z { get; init; } = double.NaN;
 
-    public bool IsSeedMeans => Declared.MeanOver.Count > 0;
+    public bool IsSeedMeans => Declared.IsStatistical;
 }
