@@ -10,7 +10,8 @@ namespace Repro.Tests.Similarity;
 /// <see cref="GaussianPair"/> (known population CKA), a bootstrap per sample, the share of intervals that cover.
 /// The setting is one where biased CKA's own small-n bias is small next to its spread (10 features, 150 images):
 /// with features ≫ images the biased estimator overshoots the population value by far more than any bootstrap
-/// interval is wide, whatever the method (docs/similarity.md has the measurements).
+/// interval is wide, whatever the method (docs/similarity.md has the measurements). That regime, and what the
+/// intervals cover there, is <see cref="BootstrapCoverageInTheStudyRegimeTests"/>'s.
 /// </summary>
 public class BootstrapCoverageTests
 {
