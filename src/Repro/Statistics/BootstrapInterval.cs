@@ -6,8 +6,10 @@ public enum IntervalMethod
     /// <summary>
     /// The percentile interval of the replicates moved by the bootstrap's bias estimate (their mean minus the point
     /// estimate), so that it is centred like the estimate: an interval for what the estimator gives on samples of this
-    /// size, with the bootstrap's spread. The default: in the coverage simulation (docs/similarity.md) it covers the
-    /// population CKA as often as BCa or more often, and the expected CKA of n images 92–95 % of the time.
+    /// size, with the bootstrap's spread. The default: in the coverage simulations (docs/similarity.md) it covers the
+    /// population CKA as often as BCa or more often where anything does (few features), and with 500 features, n = 48
+    /// and 200, the n-image expectation of a region mean 97–98 % and of a worst-seed margin 87–99 % of the time; the
+    /// population value, which biased CKA overshoots there by many times its spread, never.
     /// </summary>
     Centered,
 

@@ -22,7 +22,7 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
 
     public override string Name => "report";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze", "plot"];
-    public override StageCode Code => new("report.6", ["Reporting/Tables", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
+    public override StageCode Code => new("report.7", ["Reporting/Tables", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/MapBlocksTable.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
 
     // The report prints the whole profile (paths as written, with their ${VARS}) and what was overridden.
     public override object Settings(Profile profile) => new { Profile = profile, Overrides = profile.Overrides.Select(o => o.ToString()) };
@@ -53,6 +53,7 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
         File.Copy(Path.Combine(analyze, AnalyzeStage.PerLayerTable), Path.Combine(tables, "cka-per-layer.csv"));
 
         var results = StudyResultsReader.Read(context);
+        CsvTable.Write(Path.Combine(tables, $"{MapBlocksTable.Name}.csv"), MapBlocksTable.Of(results.Matrices));
         var verdicts = Judge(context, results);
         var claims = new ResultTable(ClaimsTable, "id", "verdict", "value", "lower", "upper", "control");
         foreach (var (_, v) in verdicts) claims.AddRow(v.Id, v.Decision.Text(), v.Margin.Value, v.Margin.Lower, v.Margin.Upper, Verdict.ControlText(v.Control));
