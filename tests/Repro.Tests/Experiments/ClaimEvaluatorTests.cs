@@ -14,9 +14,10 @@ public class ClaimEvaluatorTests
         new ClaimEvaluator(study.ToResults(), size: 32).Evaluate(Claims.Single(c => c.Id == id));
 
     [Test]
-    public void TheClaimsFileHoldsC01ToC18()
+    public void TheClaimsFileHoldsC01ToC18ButC09()
     {
-        Assert.That(Claims.Select(c => c.Id), Is.EqualTo(Enumerable.Range(1, 18).Select(i => $"C{i:00}")));
+        // C09 (head below the mean over all layers) was C08 counted twice: mean(all) − mean(head) = (75/107)·(mean(backbone) − mean(head)).
+        Assert.That(Claims.Select(c => c.Id), Is.EqualTo(Enumerable.Range(1, 18).Where(i => i != 9).Select(i => $"C{i:00}")));
         Assert.That(Claims.Select(c => c.Text), Is.All.Not.Empty);
     }
 
