@@ -18,9 +18,10 @@ internal static class TableDifferences
             var other = Path.Combine(mutatedTables, Path.GetFileName(path));
             if (!File.Exists(other)) continue;
             var (a, b) = (File.ReadAllLines(path), File.ReadAllLines(other));
-            if (a.Length == 0 || b.Length == 0 || a[0] != b[0] || a.Length != b.Length)
+            if (a.Length == 0 && b.Length == 0) continue;
+            if (a.Length != b.Length || a[0] != b[0])
             {
-                if (a.Length != b.Length || (a.Length > 0 && b.Length > 0 && a[0] != b[0])) found.Add($"{Path.GetFileNameWithoutExtension(path)}: rows or columns differ");
+                found.Add($"{Path.GetFileNameWithoutExtension(path)}: rows or columns differ");
                 continue;
             }
             var header = a[0].Split(',');
