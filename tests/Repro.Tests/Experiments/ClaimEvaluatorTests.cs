@@ -8,6 +8,8 @@ public class ClaimEvaluatorTests
 {
     private static readonly IReadOnlyList<ClaimSpec> Claims = ClaimSpec.Load(RepoPaths.Of("expected-results", "paper-claims.json"));
 
+    private static IEnumerable<string> ClaimIdsButC11() => ClaimIds().Where(id => id != "C11");
+
     private static IEnumerable<string> ClaimIds() => ClaimSpec.Load(RepoPaths.Of("expected-results", "paper-claims.json")).Select(c => c.Id);
 
     private static Verdict Judge(string id, CraftedStudy study) =>
@@ -21,7 +23,8 @@ public class ClaimEvaluatorTests
         Assert.That(Claims.Select(c => c.Text), Is.All.Not.Empty);
     }
 
-    [TestCaseSource(nameof(ClaimIds))]
+    /// <summary>C11 is left out: with three seeds its own spread keeps it from holding (a test of its own below).</summary>
+    [TestCaseSource(nameof(ClaimIdsButC11))]
     public void HoldsOnPaperShapedResults(string id)
     {
         var verdict = Judge(id, new CraftedStudy());
@@ -113,14 +116,33 @@ public class ClaimEvaluatorTests
     }
 
     [Test]
-    public void ASeedThatClearlyFailsMakesTheClaimNotHoldWithTheWorstSeedAsItsValue()
+    public void TheWorstSeedIsTheValueAndTheSeedsSpreadIsTheTrainingPartOfTheInterval()
     {
+        // Seed 0 fails by 0.05, seeds 1 and 2 clear by 0.055 and 0.05: with three seeds that spread could put a
+        // rerun's worst seed on either side, so the claim is not decided; no images resampled, so the interval is the
+        // training part alone, t(2) · √2 · c(3) · s.
         var verdict = Judge("C01", WithLayer5(0.85, 0));
-        Assert.That(verdict.Decision, Is.EqualTo(Decision.DoesNotHold), "the claim is made for every seed");
+        var spread = ClaimStatistic.TrainingHalfWidth([-0.05, 0.05532, 0.05032]); // the curves at 32 px sit 32e-5 higher
         Assert.That(verdict.Margin.Value, Is.EqualTo(-0.05).Within(1e-12), "the worst seed");
-        Assert.That(verdict.Margin.Lower, Is.EqualTo(-0.05).Within(1e-12));
-        Assert.That(verdict.Margin.Upper, Is.EqualTo(-0.05).Within(1e-12), "the interval of the minimum over seeds ends at the lowest upper bound");
+        Assert.That(verdict.Margin.Lower, Is.EqualTo(-0.05 - spread).Within(1e-12));
+        Assert.That(verdict.Margin.Upper, Is.EqualTo(-0.05 + spread).Within(1e-12));
+        Assert.That(verdict.Decision, Is.EqualTo(Decision.Inconclusive));
         Assert.That(verdict.Measured, Does.Contain("seed 0").And.Contain("seed 1 +"), "the other seeds' margins are shown");
+        Assert.That(verdict.Uncertainty, Does.Contain("training (±"));
+
+        var everySeed = Judge("C01", WithLayer5(0.85, CraftedStudy.Seeds));
+        Assert.That(everySeed.Decision, Is.EqualTo(Decision.DoesNotHold), "every seed fails alike: no spread to doubt it");
+    }
+
+    [Test]
+    public void TheClaimThatSpansTheSeedsTakesItsTrainingSpreadFromTheJackknife()
+    {
+        // C11 is one statistic over all seeds (gap against seed-to-seed variation); leaving each seed out in turn
+        // moves it by as much as the variation itself with three seeds, so "no difference" cannot be shown there.
+        var verdict = Judge("C11", new CraftedStudy());
+        Assert.That(verdict.Uncertainty, Does.Contain("jackknife over 3 seeds"));
+        Assert.That(verdict.Decision, Is.Not.EqualTo(Decision.Holds));
+        Assert.That(verdict.Margin.Upper - verdict.Margin.Value, Is.GreaterThan(0.005));
     }
 
     [Test]
@@ -188,11 +210,12 @@ public class ClaimEvaluatorTests
         Assert.That(verdict.Measured, Does.Contain("seeds 0/1").And.Contain("seeds 0/2").And.Contain("seeds 1/2"));
         var study = new CraftedStudy();
         // Seeds 1 and 2 alike across seeds as within: only the pairs with seed 0 still show the drop, so the pair 1/2
-        // fails, and with it the claim, which is made for every pair.
+        // fails, and with it the claim, which is made for every pair (not decided either way: the other pairs hold).
         foreach (var (a, b) in CraftedStudy.Comparisons)
             study.Curves[(a, 1, b, 2, 32)] = study.Curves[(a, 2, b, 1, 32)] = study.Curves[(a, 1, b, 1, 32)].Select(v => v + 0.1).ToArray();
         var broken = Judge("C18", study);
-        Assert.That(broken.Decision, Is.EqualTo(Decision.DoesNotHold));
+        Assert.That(broken.Decision, Is.Not.EqualTo(Decision.Holds));
+        Assert.That(broken.Margin.Value, Is.LessThan(0));
         Assert.That(broken.Measured, Does.Contain("(seeds 1/2)"), "the pair that fails is the one reported");
     }
 

@@ -44,7 +44,7 @@ internal sealed class CraftedStudy
             foreach (var size in new[] { 32, 64, 128 })
                 foreach (var (a, b) in Comparisons)
                 {
-                    var shift = (b == FSynthetic && a == UReal ? 0.005 : a == USynthetic ? 0.15 : 0) + (seed == 1 ? 0.02 : 0) + size * 1e-5;
+                    var shift = (b == FSynthetic && a == UReal ? 0.005 : a == USynthetic ? 0.15 : 0) + (seed == 1 ? 0.005 : 0) + size * 1e-5;
                     Curves[(a, seed, b, seed, size)] = BaseCurve().Select(v => Math.Min(1, v + shift)).ToArray();
                 }
         foreach (var s in Seeds)

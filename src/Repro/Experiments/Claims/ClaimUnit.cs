@@ -12,8 +12,8 @@ internal enum Resampling
 }
 
 /// <summary>
-/// One replicate of a claim across training runs: a seed ("every seed"), a pair of seeds ("across seeds"), or the
-/// whole run (a statistic that spans the seeds itself). <see cref="Margin"/> is the claim's signed statistic on any
+/// One replicate of a claim across training runs: a seed ("every seed") or a pair of seeds ("across seeds"). The
+/// units' spread is the claim's measure of training's chaos (<see cref="ClaimStatistic"/>). <see cref="Margin"/> is the claim's signed statistic on any
 /// view of the measurements (positive: it holds); <see cref="Describe"/> says what was measured, in the claim's units.
 /// </summary>
 internal sealed record ClaimUnit(string Label, Resampling Source, Func<IMeasurements, double> Margin, Func<IMeasurements, string> Describe);
