@@ -178,6 +178,10 @@ internal static class SnapshotCommand
                 i == 0 ? "" : differing == 0 ? "[yellow]0 (no effect here)[/]" : differing.ToString(CultureInfo.InvariantCulture));
         }
         AnsiConsole.Write(runs);
+        if (RerunCoverage.Measure(calibration.Runs) is { } coverage)
+            AnsiConsole.MarkupLine($"Claim intervals: a rerun's value inside another run's interval in {coverage.Inside} of {coverage.Pairs} pairs of runs × claims " +
+                $"({coverage.Share.ToString("P0", CultureInfo.InvariantCulture)}; built for 95 %); least covered: " +
+                Markup.Escape(string.Join(", ", coverage.PerClaim.OrderBy(c => c.Inside / (double)c.Pairs).Take(3).Select(c => $"{c.Claim} {c.Inside}/{c.Pairs}"))));
 
         var columns = new Table().Border(TableBorder.Simple).AddColumn("Table").AddColumn("Column").AddColumn(new TableColumn("Max deviation").RightAligned())
             .AddColumn("Where").AddColumn(new TableColumn("Tolerance").RightAligned());

@@ -33,6 +33,9 @@ internal static class CalibrationWriter
     /// Writes the calibration, or refuses (<see cref="CalibrationRefusedException"/>, nothing written) when a row
     /// tolerance cannot fail and <paramref name="allowCannotFail"/> is false.
     /// </summary>
+    /// <summary>How often a rerun's claim value fell inside another run's interval (<see cref="RerunCoverage"/>).</summary>
+    public const string RerunCoverageFile = "claims-rerun-coverage.csv";
+
     public static void Write(string profileDir, ToleranceCalibration calibration, ToleranceFile previous, string recalibrateCommand, bool allowCannotFail = false)
     {
         var cannotFail = calibration.CannotFail.ToList();
@@ -49,6 +52,7 @@ internal static class CalibrationWriter
         WriteMerged(Path.Combine(folder, StatisticalSummaryFile), StatisticalSummary(calibration), measured, calibration.IsPartial);
         WriteMerged(Path.Combine(folder, "non-numeric-differences.csv"), Disagreements(calibration), measured, calibration.IsPartial);
         WriteRuns(Path.Combine(folder, "runs.csv"), calibration);
+        if (RerunCoverage.Measure(calibration.Runs) is { } coverage) CsvTable.Write(Path.Combine(folder, RerunCoverageFile), coverage.Table());
         AtomicFile.WriteAllText(Path.Combine(profileDir, SnapshotStore.ToleranceFileName),
             ToleranceJson(calibration, previous, notCopied, recalibrateCommand).ToJsonString(Indented) + "\n");
     }
