@@ -40,6 +40,19 @@ public class RerunCoverageTests
     public void OneRunMeasuresNothing() => Assert.That(RerunCoverage.Measure([Run("a", "C01,holds,0.1,0,0.2,n/a")]), Is.Null);
 
     [Test]
+    public void ClaimsTablesWithoutIntervalsMeasureNothing()
+    {
+        var dirs = new[] { "id,verdict,value\nC01,holds,0.1\n", "id,verdict,value\nC01,holds,0.2\n" }.Select(text =>
+        {
+            var dir = Directory.CreateTempSubdirectory("coverage-").FullName;
+            folders.Add(dir);
+            File.WriteAllText(Path.Combine(dir, "claims.csv"), text);
+            return new CalibrationRun(Path.GetFileName(dir), "test", dir);
+        }).ToList();
+        Assert.That(RerunCoverage.Measure(dirs), Is.Null);
+    }
+
+    [Test]
     public void AValueThatIsNotANumberIsNamedWithItsFileAndRow()
     {
         var e = Assert.Throws<InvalidDataException>(() => RerunCoverage.Measure([Run("a", "C01,holds,x,0,0.2,n/a"), Run("b", "C01,holds,0.1,0,0.2,n/a")]));

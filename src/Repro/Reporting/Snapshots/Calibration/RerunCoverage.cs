@@ -20,11 +20,13 @@ internal sealed record RerunCoverage(IReadOnlyList<(string Claim, int Inside, in
 
     public double Share => Pairs == 0 ? double.NaN : Inside / (double)Pairs;
 
-    /// <summary>The coverage over the runs' claims.csv, or null when fewer than two runs have one.</summary>
+    /// <summary>The coverage over the runs' claims.csv, or null when fewer than two runs have one with intervals.</summary>
     public static RerunCoverage? Measure(IReadOnlyList<CalibrationRun> runs)
     {
-        var tables = runs.Select(r => Path.Combine(r.TablesDir, TableName + ".csv")).Where(File.Exists).Select(Read).ToList();
-        if (tables.Count < 2) return null;
+        var paths = runs.Select(r => Path.Combine(r.TablesDir, TableName + ".csv")).Where(File.Exists).ToList();
+        // A claims table without intervals (a hand-made one, a study that reports none) has no coverage to measure.
+        if (paths.Count < 2 || !paths.All(HasIntervals)) return null;
+        var tables = paths.Select(Read).ToList();
         var claims = tables[0].Keys.Where(id => tables.All(t => t.ContainsKey(id)))
             .Where(id => tables.Any(t => t[id].Value != tables[0][id].Value || t[id].Lower != t[id].Upper)).Order(StringComparer.Ordinal);
         return new RerunCoverage(claims.Select(id =>
@@ -42,6 +44,11 @@ internal sealed record RerunCoverage(IReadOnlyList<(string Claim, int Inside, in
         table.AddRow("all", Inside, Pairs, Share);
         return table;
     }
+
+    private static bool HasIntervals(string path) =>
+        IntervalColumns.All(CsvTable.ReadFile(path).Header.Contains);
+
+    private static readonly string[] IntervalColumns = ["id", "value", "lower", "upper"];
 
     private static Dictionary<string, (double Value, double Lower, double Upper)> Read(string path)
     {
