@@ -54,8 +54,7 @@ public static class CkaBootstrap
         var point = CkaComparison.PerLayer(a, b, debiased);
         var layers = point.Select(p => p.Layer).ToList();
         var n = (int)a.Examples;
-        var random = new Random(options.Seed);
-        var draws = Enumerable.Range(0, options.Replicates).Select(_ => Enumerable.Range(0, n).Select(_ => (long)random.Next(n)).ToArray()).ToArray();
+        var draws = Draws(options, n);
         // Leave-one-out samples, image i dropped from sample i: only BCa's acceleration reads them.
         var leaveOneOut = options.Method == IntervalMethod.Bca
             ? Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Where(j => j != i).Select(j => (long)j).ToArray()).ToArray()
@@ -81,6 +80,46 @@ public static class CkaBootstrap
                 options.Level, options.Method, Floor(debiased), 1));
         }).ToList();
         return new BootstrapResult(perLayer, means, options, layers, replicates, jackknife);
+    }
+
+    /// <summary>
+    /// The layer × layer map of every replicate, kept as its segment × segment tile means (R rows of
+    /// segments.Count² values, row-major): replicate r resamples the same images as <see cref="Run"/>'s replicate r
+    /// with the same options, so a map's replicates are drawn jointly with every per-layer comparison's. Each is the
+    /// map of the resampled Grams (rows and columns taken at the drawn indices, then centred), as the per-layer
+    /// replicates are. Both sets must hold every layer the segments cover.
+    /// </summary>
+    public static double[][] MapTileReplicates(GramSet a, GramSet b, LayerSegments segments, BootstrapOptions? options = null, bool debiased = false)
+    {
+        options ??= new BootstrapOptions();
+        var layers = Enumerable.Range(0, segments.LayerCount).ToList();
+        foreach (var (set, name) in new[] { (a, "first"), (b, "second") })
+            if (!layers.All(set.Contains)) throw new ArgumentException($"the {name} Gram set lacks layers the segments cover (0–{segments.LayerCount - 1})");
+        if (a.Examples != b.Examples) throw new ArgumentException($"Gram sets over different image counts: {a.Examples} vs {b.Examples}");
+        var n = (int)a.Examples;
+        var rows = new double[options.Replicates][];
+        using var scope = torch.NewDisposeScope();
+        var stackA = torch.stack(layers.Select(l => a[l]).ToList());
+        var stackB = torch.stack(layers.Select(l => b[l]).ToList());
+        var draws = Draws(options, n);
+        for (var r = 0; r < draws.Length; r++)
+        {
+            using var inner = torch.NewDisposeScope();
+            var index = torch.tensor(draws[r]);
+            Tensor Unit(Tensor stack) => CkaComparison.UnitCentered(stack.index_select(1, index).index_select(2, index), debiased);
+            var flat = Unit(stackA).matmul(Unit(stackB).t()).ToArray<double>();
+            var map = new double[layers.Count, layers.Count];
+            Buffer.BlockCopy(flat, 0, map, 0, flat.Length * sizeof(double));
+            rows[r] = segments.TileMeans(map);
+        }
+        return rows;
+    }
+
+    /// <summary>R resamples of n image indices with replacement, from the options' seed: the same for every comparison.</summary>
+    private static long[][] Draws(BootstrapOptions options, int n)
+    {
+        var random = new Random(options.Seed);
+        return Enumerable.Range(0, options.Replicates).Select(_ => Enumerable.Range(0, n).Select(_ => (long)random.Next(n)).ToArray()).ToArray();
     }
 
     /// <summary>Biased CKA lies in [0, 1]; debiased CKA can be slightly negative when the representations are unrelated.</summary>

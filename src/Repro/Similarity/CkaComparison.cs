@@ -61,9 +61,15 @@ public static class CkaComparison
     internal static Tensor UnitCentered(GramSet set, IReadOnlyList<int> layers, bool debiased)
     {
         using var scope = torch.NewDisposeScope();
-        var stack = torch.stack(layers.Select(l => set[l]).ToList());
+        return UnitCentered(torch.stack(layers.Select(l => set[l]).ToList()), debiased).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same for an L × n × n stack of Grams (a resample's, say).</summary>
+    internal static Tensor UnitCentered(Tensor stack, bool debiased)
+    {
+        using var scope = torch.NewDisposeScope();
         var centered = debiased ? LinearCka.UCenterGram(stack) : LinearCka.CenterGram(stack);
-        var flat = centered.reshape(layers.Count, -1);
+        var flat = centered.reshape(stack.size(0), -1);
         var norms = flat.square().sum(1, keepdim: true).sqrt();
         return (flat / norms).MoveToOuterDisposeScope();
     }

@@ -1,4 +1,5 @@
 using Repro.Experiments.Claims;
+using Repro.Similarity;
 using static Repro.Experiments.Claims.StudyModels;
 
 namespace Repro.Tests.Experiments;
@@ -30,6 +31,33 @@ public class ClaimEvaluatorTests
         var verdict = Judge(id, new CraftedStudy());
         TestContext.Out.WriteLine($"{id}: {verdict.Measured} (expected {verdict.Expected})");
         Assert.That(verdict.Holds, Is.True, verdict.Measured);
+    }
+
+    [Test]
+    public void TheBlockClaimIsResampledOverTheImagesOfItsMaps()
+    {
+        // The crafted maps are the same for every seed, so training adds nothing; each replicate of a map is its tile
+        // means plus noise. Without replicates C15's interval is a point; with them it has the images' width.
+        var study = new CraftedStudy();
+        var claim = Claims.Single(c => c.Id == "C15");
+        MapTileReplicates Noisy(double spread)
+        {
+            var random = new Random(5);
+            double Normal() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            return new(study.Matrices.ToDictionary(m => new ComparisonKey(m.ModelA, m.SeedA, m.ModelB, m.SeedB, m.Size),
+                m => Enumerable.Range(0, 200).Select(_ => LayerSegments.YoloV3Blocks.TileMeans(m.Cka).Select(v => v + spread * Normal()).ToArray()).ToArray()));
+        }
+        Verdict With(MapTileReplicates tiles) => new ClaimEvaluator(study.ToResults(), size: 32) { MapTiles = tiles }.Evaluate(claim);
+
+        var point = With(MapTileReplicates.None);
+        Assert.That(point.Margin.Upper - point.Margin.Lower, Is.Zero, point.Uncertainty);
+        var quiet = With(Noisy(0.01));
+        Assert.That(quiet.Holds, Is.True, quiet.Uncertainty);
+        Assert.That(quiet.Margin.Value, Is.EqualTo(point.Margin.Value).Within(1e-12), "the value is the maps', not the replicates'");
+        Assert.That(quiet.Margin.Upper - quiet.Margin.Lower, Is.InRange(0.005, 0.1));
+        Assert.That(quiet.Uncertainty, Does.Contain("200 resamples of the maps"));
+        var loud = With(Noisy(1.0));
+        Assert.That(loud.Decision, Is.Not.EqualTo(Decision.Holds), $"{loud.Margin.Lower} … {loud.Margin.Upper}");
     }
 
     private static readonly Dictionary<string, Action<CraftedStudy>> Breakers = new()

@@ -152,4 +152,42 @@ public class CkaBootstrapTests
         Assert.That(BootstrapInterval.Quantile(sorted, 0.5), Is.EqualTo(3));
         Assert.That(BootstrapInterval.Quantile(sorted, 0.1), Is.EqualTo(1.4).Within(1e-15));
     }
+
+    [Test]
+    public void AMapsReplicatesAreTheTileMeansOfTheResampledImagesMapDrawnLikeThePerLayerReplicates()
+    {
+        // 107 layers (the YOLOv3 segments cover them all), 10 images, 5 replicates. Reference: draw replicate 0's
+        // images as CkaBootstrap documents (System.Random(seed), n draws of Next(n)), take those rows of every layer's
+        // activations, and compute every layer pair's biased CKA with the loop implementation, in float64.
+        using var scope = torch.NewDisposeScope();
+        const int n = 10;
+        var options = new BootstrapOptions(Replicates: 5, Seed: 7);
+        var segments = LayerSegments.YoloV3Blocks;
+        var (a, b, xa, xb) = SyntheticGrams.Make(n, layers: 107, seed: 2);
+        using (a) using (b)
+        {
+            var tiles = CkaBootstrap.MapTileReplicates(a, b, segments, options);
+            Assert.That(tiles, Has.Length.EqualTo(5));
+            Assert.That(tiles, Has.All.Length.EqualTo(81));
+
+            var random = new Random(options.Seed);
+            var drawn = Enumerable.Range(0, n).Select(_ => random.Next(n)).ToArray();
+            double[,] Gram(Tensor x)
+            {
+                var p = (int)x.size(1);
+                var rows = x.ToArray<double>();
+                return NaiveCka.Gram(drawn.SelectMany(i => rows.AsSpan(i * p, p).ToArray()).ToArray(), n, p);
+            }
+            var (ga, gb) = (Enumerable.Range(0, 107).Select(l => Gram(xa[l])).ToArray(), Enumerable.Range(0, 107).Select(l => Gram(xb[l])).ToArray());
+            var map = new double[107, 107];
+            for (var i = 0; i < 107; i++)
+                for (var j = 0; j < 107; j++) map[i, j] = NaiveCka.Biased(ga[i], gb[j]);
+            Assert.That(tiles[0], Is.EqualTo(segments.TileMeans(map)).Within(1e-10));
+
+            // Joint with the per-layer replicates: layer 13 is a segment of its own, so its diagonal tile is that
+            // layer's CKA on the same resample, replicate by replicate.
+            var perLayer = CkaBootstrap.Run(a, b, options);
+            for (var r = 0; r < 5; r++) Assert.That(tiles[r][1 * 9 + 1], Is.EqualTo(perLayer.Replicates[r][13]).Within(1e-10), $"replicate {r}");
+        }
+    }
 }

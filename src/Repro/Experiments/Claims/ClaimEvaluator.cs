@@ -1,5 +1,6 @@
 using System.Globalization;
 using Repro.Experiments.Stages;
+using Repro.Similarity;
 using Repro.Statistics;
 
 namespace Repro.Experiments.Claims;
@@ -23,6 +24,9 @@ namespace Repro.Experiments.Claims;
 public sealed class ClaimEvaluator(StudyResults results, int size)
 {
     private const string Untrained = AnalyzeStage.Untrained;
+
+    /// <summary>The bootstrap replicates of the run's layer × layer maps (none: the block claim's interval is over training alone).</summary>
+    public MapTileReplicates MapTiles { get; init; } = MapTileReplicates.None;
 
     private static readonly IReadOnlyList<(string A, string B)> AllComparisons =
     [
@@ -255,23 +259,29 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
 
     private ClaimStatistic LayerBlocks(ClaimSpec claim, bool control)
     {
-        var blocks = claim.String("blocks").Split(';').Select(b => LayerSet.Parse(b)).ToList();
+        // Each block is a union of the segments the analysis keeps the maps' replicates by, so that its within- and
+        // between-block means are recomputed exactly on every replicate from the tile means.
+        var segments = LayerSegments.YoloV3Blocks;
+        IReadOnlyList<int> Covering(int[] block)
+        {
+            try { return segments.Covering(block); }
+            catch (ArgumentException e) { throw claim.Error(e.Message); }
+        }
+        var blocks = claim.String("blocks").Split(';').Select(b => Covering(LayerSet.Parse(b))).ToList();
         var margin = claim.Number("margin", 0);
-        IReadOnlyList<LayerMatrix> MapsOf(int seed)
+        var maps = results.Matrices.Where(m => m.Size == size && m.SeedA == m.SeedB && (m.ModelB == Untrained) == control)
+            .ToDictionary(m => new ComparisonKey(m.ModelA, m.SeedA, m.ModelB, m.SeedB, m.Size), m => segments.TileMeans(m.Cka));
+        IReadOnlyList<ComparisonKey> MapsOf(int seed)
         {
-            var maps = results.Matrices.Where(m => m.Size == size && m.SeedA == seed && m.SeedB == seed && (m.ModelB == Untrained) == control).ToList();
-            return maps.Count > 0 ? maps : throw new KeyNotFoundException($"no layer × layer CKA maps at {size}×{size} for seed {seed}{(control ? " against the untrained network" : "")}");
+            var keys = maps.Keys.Where(k => k.SeedA == seed).ToList();
+            return keys.Count > 0 ? keys : throw new KeyNotFoundException($"no layer × layer CKA maps at {size}×{size} for seed {seed}{(control ? " against the untrained network" : "")}");
         }
-        double Contrast(LayerMatrix m, int[] block)
-        {
-            var inside = block.SelectMany(i => block.Select(j => m.Cka[i, j])).Average();
-            var outside = block.SelectMany(i => blocks.Where(b => b != block).SelectMany(b => b).Select(j => m.Cka[i, j])).Average();
-            return inside - outside;
-        }
-        double Worst(int seed) => MapsOf(seed).SelectMany(m => blocks.Select(b => Contrast(m, b))).Min();
-        // The maps keep no bootstrap replicates: this claim's interval spans the seeds only.
-        return new ClaimStatistic(PerSeed((_, s) => Worst(s) - margin, (_, s) => $"smallest within − between contrast {F(Worst(s))} over {MapsOf(s).Count} maps",
-            Resampling.None), $"> {F(margin)}", EverySeed);
+        double[] Tiles(IMeasurements m, ComparisonKey map) => m is ReplicateMeasurements view ? MapTiles.Of(map, view.Replicate) : maps[map];
+        double Contrast(double[] tiles, IReadOnlyList<int> block) =>
+            segments.Mean(tiles, block, block) - segments.Mean(tiles, block, blocks.Where(b => b != block).SelectMany(b => b).ToList());
+        double Worst(IMeasurements m, int seed) => MapsOf(seed).SelectMany(map => blocks.Select(b => Contrast(Tiles(m, map), b))).Min();
+        return new ClaimStatistic(PerSeed((m, s) => Worst(m, s) - margin, (m, s) => $"smallest within − between contrast {F(Worst(m, s))} over {MapsOf(s).Count} maps",
+            Resampling.AnalysisMaps), $"> {F(margin)}", EverySeed) { MapTileReplicateCount = MapTiles.Count };
     }
 
     private ClaimStatistic PatternAcrossSizes(ClaimSpec claim, bool control)

@@ -34,6 +34,9 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
     /// <summary>For a claim whose one unit spans the seeds: its margin with each seed left out in turn (empty: none).</summary>
     public IReadOnlyList<Func<IMeasurements, double>> LeaveOneSeedOut { get; init; } = [];
 
+    /// <summary>How many replicates the layer × layer maps have, for units resampled over <see cref="Resampling.AnalysisMaps"/>.</summary>
+    public int MapTileReplicateCount { get; init; }
+
     public (Decision Decision, Estimate Margin, string Measured, string Uncertainty) Judge(StudyResults results)
     {
         if (Units.Count == 0) throw new KeyNotFoundException("nothing to judge the claim on");
@@ -109,7 +112,7 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
     }
 
     /// <summary>The unit's margin with its centred bootstrap interval; a point when nothing was resampled.</summary>
-    private static Estimate UnitInterval(ClaimUnit unit, StudyResults results)
+    private Estimate UnitInterval(ClaimUnit unit, StudyResults results)
     {
         var value = unit.Margin(results);
         var count = Replicates(unit.Source, results);
@@ -118,9 +121,10 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
         return BootstrapInterval.Of(value, replicates, null, Level, IntervalMethod.Centered);
     }
 
-    private static int Replicates(Resampling source, StudyResults results) => source switch
+    private int Replicates(Resampling source, StudyResults results) => source switch
     {
         Resampling.AnalysisImages => results.CkaReplicateCount,
+        Resampling.AnalysisMaps => MapTileReplicateCount,
         Resampling.TestImages => results.MapReplicateCount,
         _ => 0,
     };
@@ -131,6 +135,7 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
         var over = sources.Select(s => (s, Replicates(s, results))).Where(x => x.Item2 >= 2).Select(x => x.s switch
         {
             Resampling.AnalysisImages => $"analysis images ({x.Item2} resamples)",
+            Resampling.AnalysisMaps => $"analysis images ({x.Item2} resamples of the maps)",
             _ => $"test images ({x.Item2} resamples)",
         }).ToList();
         var w = training.ToString("0.000", CultureInfo.InvariantCulture);

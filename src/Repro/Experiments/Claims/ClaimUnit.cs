@@ -7,7 +7,10 @@ internal enum Resampling
     AnalysisImages,
     /// <summary>The test images (mAP): one joint resample per replicate and test set for every run.</summary>
     TestImages,
-    /// <summary>Nothing kept to resample (layer × layer maps, activation statistics): the unit is a point.</summary>
+    /// <summary>The analysis images, as the layer × layer maps' tile means: the same resamples as <see cref="AnalysisImages"/>,
+    /// kept for the comparisons that have a map.</summary>
+    AnalysisMaps,
+    /// <summary>Nothing kept to resample (activation statistics): the unit is a point.</summary>
     None,
 }
 

@@ -20,6 +20,9 @@ internal interface IMeasurements
 /// </summary>
 internal sealed class ReplicateMeasurements(StudyResults results, int replicate) : IMeasurements
 {
+    /// <summary>Which replicate this is (for the measurements kept beside <see cref="StudyResults"/>: <see cref="MapTileReplicates"/>).</summary>
+    public int Replicate => replicate;
+
     public double[] Curve(string modelA, int seedA, string modelB, int seedB, int size)
     {
         if (results.CkaReplicates.TryGetValue(new ComparisonKey(modelA, seedA, modelB, seedB, size), out var rows) ||

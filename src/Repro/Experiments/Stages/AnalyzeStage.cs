@@ -19,8 +19,9 @@ namespace Repro.Experiments.Stages;
 /// and every model against an untrained network (the control) at every size, and for every cross-seed pair (all
 /// pairs of seeds) at the primary size; layer × layer maps; means over all / backbone / head; activation
 /// statistics. The bootstrap replicates of every comparison are kept (cka-replicates.tensors: "TAG/replicates",
-/// R × 107 float32, TAG as in <see cref="ComparisonTag"/>); they are drawn jointly, so a claim's statistic over
-/// several comparisons can be recomputed replicate by replicate.
+/// R × 107 float32, TAG as in <see cref="ComparisonTag"/>; for a comparison with a layer × layer map also
+/// "TAG/map-tiles", R × 81: each replicate's map as the tile means of <see cref="LayerSegments.YoloV3Blocks"/>); they
+/// are drawn jointly, so a claim's statistic over several comparisons can be recomputed replicate by replicate.
 /// </summary>
 public sealed class AnalyzeStage : Stage
 {
@@ -31,11 +32,12 @@ public sealed class AnalyzeStage : Stage
     public const string Untrained = "untrained";
     public const string ReplicatesFile = "cka-replicates.tensors";
     public const string ReplicatesName = "replicates";
+    public const string MapTilesName = "map-tiles";
     public const int UntrainedSeedOffset = 1000;
 
     public override string Name => "analyze";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
-    public override StageCode Code => new("analyze.5", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Similarity", "Statistics", "Reporting/Tables", "Experiments/Stages/AnalyzeStage.cs"]);
+    public override StageCode Code => new("analyze.6", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Similarity", "Statistics", "Reporting/Tables", "Experiments/Stages/AnalyzeStage.cs"]);
 
     public static string TaskId(ModelRun run) => $"analyze/{run.Folder}";
 
@@ -133,7 +135,10 @@ public sealed class AnalyzeStage : Stage
                         foreach (var (layer, e) in boot.PerLayer) perLayer.AddRow(a, sa, b, sb, size, layer, kinds[layer], e.Value, e.Lower, e.Upper);
                         foreach (var (range, e) in boot.Means) means.AddRow(a, sa, b, sb, size, range.Name, range.Range.Count, e.Value, e.Lower, e.Upper);
                         replicates.Add(KeyValuePair.Create($"{tag}/{ReplicatesName}", Rows(boot.Replicates)));
-                        if (matrix) SimilarityCsv.WriteMatrix(Path.Combine(dir, "matrices", $"{tag}.csv"), CkaComparison.LayerByLayer(ga, gb));
+                        if (!matrix) return;
+                        SimilarityCsv.WriteMatrix(Path.Combine(dir, "matrices", $"{tag}.csv"), CkaComparison.LayerByLayer(ga, gb));
+                        var tiles = CkaBootstrap.MapTileReplicates(ga, gb, LayerSegments.YoloV3Blocks, new BootstrapOptions(settings.Bootstrap, 0.95, settings.ImageSeed));
+                        replicates.Add(KeyValuePair.Create($"{tag}/{MapTilesName}", Rows(tiles)));
                     }
 
                     foreach (var seed in seeds)

@@ -22,7 +22,7 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
 
     public override string Name => "report";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze", "plot"];
-    public override StageCode Code => new("report.8", ["Reporting/Tables", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/MapBlocksTable.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
+    public override StageCode Code => new("report.9", ["Reporting/Tables", "Similarity/LayerSegments.cs", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/MapBlocksTable.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
 
     // The report prints the whole profile (paths as written, with their ${VARS}) and what was overridden.
     public override object Settings(Profile profile) => new { Profile = profile, Overrides = profile.Overrides.Select(o => o.ToString()) };
@@ -74,7 +74,7 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
     /// <summary>Every claim of expected-results/paper-claims.json judged on the run, at the primary analysis size.</summary>
     public static IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)> Judge(StudyContext context, StudyResults results)
     {
-        var evaluator = new ClaimEvaluator(results, context.Profile.Analysis.Sizes[0]);
+        var evaluator = new ClaimEvaluator(results, context.Profile.Analysis.Sizes[0]) { MapTiles = StudyResultsReader.ReadMapTiles(context) };
         return ClaimSpec.Load(ClaimsPath(context.RepoRoot))
             .Select(c =>
             {

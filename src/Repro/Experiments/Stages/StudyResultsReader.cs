@@ -33,27 +33,37 @@ public static partial class StudyResultsReader
             }
         return new StudyResults(perLayer, matrices, maps, activations, context.Profile.Seeds, LayerKinds.YoloV3)
         {
-            CkaReplicates = CkaReplicates(Path.Combine(analyze, AnalyzeStage.ReplicatesFile)),
+            CkaReplicates = AnalysisReplicates(Path.Combine(analyze, AnalyzeStage.ReplicatesFile)).Curves,
             MapReplicates = MapReplicates(Path.Combine(evaluate, EvaluateStage.MapReplicatesTable)),
         };
     }
 
-    /// <summary>The analysis's bootstrap replicates per comparison (none when the run kept none).</summary>
-    private static Dictionary<ComparisonKey, double[][]> CkaReplicates(string path)
+    /// <summary>The bootstrap replicates of the run's layer × layer maps, as tile means (none when the run kept none).</summary>
+    public static MapTileReplicates ReadMapTiles(StudyContext context) =>
+        new(AnalysisReplicates(Path.Combine(context.StageDir("analyze"), AnalyzeStage.ReplicatesFile)).MapTiles);
+
+    /// <summary>
+    /// The analysis's bootstrap replicates per comparison: per-layer curves ("TAG/replicates") and, for the
+    /// comparisons with a layer × layer map, its tile means ("TAG/map-tiles"); none when the run kept none.
+    /// </summary>
+    private static (Dictionary<ComparisonKey, double[][]> Curves, Dictionary<ComparisonKey, double[][]> MapTiles) AnalysisReplicates(string path)
     {
-        var result = new Dictionary<ComparisonKey, double[][]>();
-        if (!File.Exists(path)) return result;
+        var (curves, tiles) = (new Dictionary<ComparisonKey, double[][]>(), new Dictionary<ComparisonKey, double[][]>());
+        if (!File.Exists(path)) return (curves, tiles);
         var tensors = TensorFile.Load(path);
         try
         {
             foreach (var (name, tensor) in tensors)
             {
-                var tag = name.EndsWith($"/{AnalyzeStage.ReplicatesName}", StringComparison.Ordinal) ? name[..name.LastIndexOf('/')] : null;
-                var m = tag is null ? null : MatrixName().Match(tag);
-                if (m is null || !m.Success || tensor.dim() != 2) throw new InvalidDataException($"{path}: '{name}' is not a comparison's replicates (A-seedS-vs-B-seedT-SIZE/replicates, R × layers)");
+                var slash = name.LastIndexOf('/');
+                var (tag, kind) = slash < 0 ? ("", "") : (name[..slash], name[(slash + 1)..]);
+                var target = kind switch { AnalyzeStage.ReplicatesName => curves, AnalyzeStage.MapTilesName => tiles, _ => null };
+                var m = MatrixName().Match(tag);
+                if (target is null || !m.Success || tensor.dim() != 2)
+                    throw new InvalidDataException($"{path}: '{name}' is not a comparison's replicates (A-seedS-vs-B-seedT-SIZE/replicates or …/map-tiles, R × values)");
                 var (rows, columns) = ((int)tensor.size(0), (int)tensor.size(1));
                 var values = tensor.ToArray<float>();
-                result[new ComparisonKey(m.Groups[1].Value, Int(m.Groups[2].Value), m.Groups[3].Value, Int(m.Groups[4].Value), Int(m.Groups[5].Value))] =
+                target[new ComparisonKey(m.Groups[1].Value, Int(m.Groups[2].Value), m.Groups[3].Value, Int(m.Groups[4].Value), Int(m.Groups[5].Value))] =
                     Enumerable.Range(0, rows).Select(r => values.AsSpan(r * columns, columns).ToArray().Select(v => (double)v).ToArray()).ToArray();
             }
         }
@@ -61,7 +71,7 @@ public static partial class StudyResultsReader
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
-        return result;
+        return (curves, tiles);
     }
 
     /// <summary>mAP of every run on each bootstrap resample of its test set, in replicate order (none when absent).</summary>
