@@ -84,13 +84,32 @@ public sealed class ActivationStatistics
         Combine(n, chunkMean, chunkM2, chunkMin, chunkMax, chunkZeros, chunkNegatives);
     }
 
-    /// <summary>Adds everything another accumulator has seen (for statistics over all layers).</summary>
-    public void Merge(ActivationStatistics other)
+    /// <summary>
+    /// Adds everything another accumulator has seen (for statistics over all layers), <paramref name="times"/> over
+    /// (an image drawn that often into a bootstrap resample): k copies have k times the count, zeros, negatives and
+    /// squared deviations, the same mean, min and max.
+    /// </summary>
+    public void Merge(ActivationStatistics other, int times = 1)
     {
-        for (var i = 0; i < Bins; i++) histogram[i] += other.histogram[i];
-        nonFinite += other.nonFinite;
-        if (other.count > 0) Combine(other.count, other.mean, other.m2, other.min, other.max, other.zeros, other.negatives);
+        if (times < 1) throw new ArgumentOutOfRangeException(nameof(times), times, "merged at least once");
+        for (var i = 0; i < Bins; i++) histogram[i] += times * other.histogram[i];
+        nonFinite += times * other.nonFinite;
+        if (other.count > 0) Combine(times * other.count, other.mean, times * other.m2, other.min, other.max, times * other.zeros, times * other.negatives);
     }
+
+    /// <summary>
+    /// The summary of every resample of a set of images, from one accumulator per image: resample r merges image i as
+    /// often as <paramref name="draws"/>[r] names it (the draws of <see cref="CkaBootstrap"/>, so the statistics of
+    /// replicate r are over the same images as its CKA).
+    /// </summary>
+    public static IReadOnlyList<ActivationSummary> Resampled(IReadOnlyList<ActivationStatistics> perImage, IReadOnlyList<long[]> draws) =>
+        draws.Select(draw =>
+        {
+            var resample = new ActivationStatistics();
+            foreach (var group in draw.GroupBy(i => i).OrderBy(g => g.Key))
+                resample.Merge(perImage[(int)group.Key], group.Count());
+            return resample.Summary();
+        }).ToList();
 
     private void Combine(long n, double chunkMean, double chunkM2, double chunkMin, double chunkMax, long chunkZeros, long chunkNegatives)
     {

@@ -116,7 +116,7 @@ public static class CkaBootstrap
     }
 
     /// <summary>R resamples of n image indices with replacement, from the options' seed: the same for every comparison.</summary>
-    private static long[][] Draws(BootstrapOptions options, int n)
+    internal static long[][] Draws(BootstrapOptions options, int n)
     {
         var random = new Random(options.Seed);
         return Enumerable.Range(0, options.Replicates).Select(_ => Enumerable.Range(0, n).Select(_ => (long)random.Next(n)).ToArray()).ToArray();

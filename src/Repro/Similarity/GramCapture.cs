@@ -18,9 +18,14 @@ public sealed record GramCaptureOptions(long MemoryBudgetBytes = GramCaptureOpti
 /// <summary>What a capture did: its plan and the bytes it held at most (by its own accounting).</summary>
 public sealed record CaptureReport(int Passes, int SplitLayers, long PeakHeldBytes, long MemoryBudgetBytes, long GramFloatOps);
 
-/// <summary>The result of a capture: uncentered Grams, optional statistics per layer, and the report.</summary>
+/// <summary>
+/// The result of a capture: uncentered Grams, optional statistics per layer and per image (over every captured
+/// layer, in image order: what a bootstrap over images resamples), and the report.
+/// </summary>
 public sealed record CaptureResult(GramSet Grams, IReadOnlyDictionary<int, ActivationStatistics> Statistics, CaptureReport Report) : IDisposable
 {
+    public IReadOnlyList<ActivationStatistics> PerImage { get; init; } = [];
+
     public void Dispose() => Grams.Dispose();
 }
 
@@ -30,7 +35,7 @@ public sealed record CaptureResult(GramSet Grams, IReadOnlyDictionary<int, Activ
 /// <para>
 /// Method. A probe forward of one image gives every layer's width p. <see cref="CapturePlan"/> cuts the layers'
 /// features into passes that fit the budget left after the Gram accumulators (L·n²·8 bytes), the statistics
-/// histograms (512 KiB per layer) and a float64 product buffer (an eighth of the rest). Each pass streams the n
+/// histograms (512 KiB per layer and per image) and a float64 product buffer (an eighth of the rest). Each pass streams the n
 /// images in batches through <see cref="ILayerwiseNetwork.ForwardLayers"/>, copying only the pass's feature slices
 /// into n × width slabs (in the activations' dtype, on their device, carved from one block that every pass reuses:
 /// <see cref="SlabArena"/>); after the pass every slab S adds S·Sᵀ to its
@@ -61,7 +66,7 @@ public static class GramCapture
 
         var shapes = ProbeLayers(network, images, wanted);
         var gramBytes = (long)wanted.Count * n * n * sizeof(double);
-        var statsBytes = options.CollectStatistics ? wanted.Count * ActivationStatistics.FootprintBytes : 0;
+        var statsBytes = options.CollectStatistics ? (wanted.Count + n) * ActivationStatistics.FootprintBytes : 0;
         var free = options.MemoryBudgetBytes - gramBytes - statsBytes;
         if (free <= 0)
             throw new ArgumentException($"memory budget {options.MemoryBudgetBytes:N0} bytes is too small: the {wanted.Count} Gram matrices of {n} images " +
@@ -73,6 +78,7 @@ public static class GramCapture
         var grams = new Dictionary<int, Tensor>();
         var arena = new SlabArena(plan.LargestPassBytes(n, l => shapes[l].ElementBytes));
         var statistics = options.CollectStatistics ? wanted.ToDictionary(l => l, _ => new ActivationStatistics()) : new Dictionary<int, ActivationStatistics>();
+        var perImage = options.CollectStatistics ? Enumerable.Range(0, n).Select(_ => new ActivationStatistics()).ToList() : [];
         long peakSlabs = 0, peakProduct = 0;
         try
         {
@@ -80,7 +86,7 @@ public static class GramCapture
             {
                 var slices = plan.PassSlices[pass];
                 progress?.Report($"Gram capture pass {pass + 1}/{plan.Passes}: {slices.Count} slices of {slices.Select(s => s.Layer).Distinct().Count()} layers");
-                var slabs = RunPass(network, images, slices, options.BatchSize, options.CollectStatistics ? statistics : null, shapes, arena);
+                var slabs = RunPass(network, images, slices, options.BatchSize, options.CollectStatistics ? (statistics, perImage) : null, shapes, arena);
                 try
                 {
                     peakSlabs = Math.Max(peakSlabs, slabs.Sum(s => s.Slab.numel() * shapes[s.Slice.Layer].ElementBytes));
@@ -98,7 +104,7 @@ public static class GramCapture
             var splitLayers = plan.PassSlices.SelectMany(p => p).Where(s => !s.IsWholeLayer).Select(s => s.Layer).Distinct().Count();
             var flops = 2L * n * n * wanted.Sum(l => shapes[l].Features);
             var report = new CaptureReport(plan.Passes, splitLayers, gramBytes + statsBytes + peakSlabs + peakProduct, options.MemoryBudgetBytes, flops);
-            return new CaptureResult(result, statistics, report);
+            return new CaptureResult(result, statistics, report) { PerImage = perImage };
         }
         finally
         {
@@ -127,7 +133,7 @@ public static class GramCapture
     }
 
     private static List<(FeatureSlice Slice, Tensor Slab)> RunPass(ILayerwiseNetwork network, ImageSet images, IReadOnlyList<FeatureSlice> slices,
-        int batchSize, Dictionary<int, ActivationStatistics>? statistics, Dictionary<int, LayerShape> shapes, SlabArena arena)
+        int batchSize, (Dictionary<int, ActivationStatistics> PerLayer, List<ActivationStatistics> PerImage)? statistics, Dictionary<int, LayerShape> shapes, SlabArena arena)
     {
         var n = images.Count;
         var slabs = new Tensor?[slices.Count];
@@ -150,7 +156,11 @@ public static class GramCapture
                         throw new InvalidOperationException($"layer {layer} gave {flat.size(1)} features per image for images {start}…{start + count - 1}, the probe gave {shapes[layer].Features}");
                     foreach (var (slice, index) in pieces)
                     {
-                        if (slice.Start == 0 && statistics is not null) statistics[layer].Add(flat);
+                        if (slice.Start == 0 && statistics is { } kept)
+                        {
+                            kept.PerLayer[layer].Add(flat);
+                            for (var i = 0; i < count; i++) kept.PerImage[start + i].Add(flat[i]);
+                        }
                         slabs[index] ??= arena.Take(n, slice.Count, output.dtype, output.device, shapes[layer].ElementBytes);
                         slabs[index]!.narrow(0, start, count).copy_(flat.narrow(1, slice.Start, slice.Count));
                     }

@@ -60,6 +60,35 @@ public class ClaimEvaluatorTests
         Assert.That(loud.Decision, Is.Not.EqualTo(Decision.Holds), $"{loud.Margin.Lower} … {loud.Margin.Upper}");
     }
 
+    [Test]
+    public void TheStatisticsClaimIsResampledOverTheImagesOfItsActivations()
+    {
+        // Each replicate's statistics are the run's, each one scaled by 1 + spread·N(0, 1); no replicates: a point.
+        var study = new CraftedStudy();
+        var claim = Claims.Single(c => c.Id == "C17");
+        ActivationReplicates Noisy(double spread)
+        {
+            var random = new Random(6);
+            double Scale() => 1 + spread * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+            return new(study.Activations.ToDictionary(a => (a.Model, a.Seed, a.Size), a => Enumerable.Range(0, 200).Select(_ => a.Summary with
+            {
+                Mean = a.Summary.Mean * Scale(), Std = a.Summary.Std * Scale(), Min = a.Summary.Min * Scale(), Max = a.Summary.Max * Scale(),
+                Median = a.Summary.Median * Scale(), FractionZeros = a.Summary.FractionZeros * Scale(), FractionNegatives = a.Summary.FractionNegatives * Scale(),
+            }).ToArray()));
+        }
+        Verdict With(ActivationReplicates replicates) => new ClaimEvaluator(study.ToResults(), size: 32) { ActivationReplicates = replicates }.Evaluate(claim);
+
+        var point = With(ActivationReplicates.None);
+        Assert.That(point.Margin.Upper - point.Margin.Lower, Is.Zero, point.Uncertainty);
+        var quiet = With(Noisy(0.002));
+        Assert.That(quiet.Holds, Is.True, quiet.Uncertainty);
+        Assert.That(quiet.Margin.Value, Is.EqualTo(point.Margin.Value).Within(1e-12));
+        Assert.That(quiet.Margin.Upper - quiet.Margin.Lower, Is.GreaterThan(0.001));
+        Assert.That(quiet.Uncertainty, Does.Contain("200 resamples of the activations"));
+        var loud = With(Noisy(0.5));
+        Assert.That(loud.Margin.Upper - loud.Margin.Lower, Is.GreaterThan(50 * (quiet.Margin.Upper - quiet.Margin.Lower)), $"{loud.Margin.Lower} … {loud.Margin.Upper}");
+    }
+
     private static readonly Dictionary<string, Action<CraftedStudy>> Breakers = new()
     {
         ["C01"] = s => s.Curves[(UReal, 0, USynthetic, 0, 32)][5] = 0.85,

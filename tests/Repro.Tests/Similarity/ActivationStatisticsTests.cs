@@ -73,4 +73,42 @@ public class ActivationStatisticsTests
         Assert.That(summary.Count, Is.EqualTo(2));
         Assert.That(summary.Mean, Is.EqualTo(2.0));
     }
+
+    [Test]
+    public void AResampleIsTheSummaryOfTheDrawnImagesValuesWithTheirRepeats()
+    {
+        // Five "images" of 40 values with zeros, negatives and a wide range; a draw that repeats image 3 three times and
+        // leaves images 0 and 2 out must summarise exactly the concatenation of the drawn images' values.
+        var random = new Random(9);
+        var images = Enumerable.Range(0, 5).Select(i => Enumerable.Range(0, 40)
+            .Select(_ => random.Next(6) == 0 ? 0f : (float)((random.NextDouble() - 0.3) * Math.Pow(10, i - 2))).ToArray()).ToArray();
+        var perImage = images.Select(values =>
+        {
+            var statistics = new ActivationStatistics();
+            statistics.Add(values);
+            return statistics;
+        }).ToList();
+        long[][] draws = [[3, 1, 3, 4, 3], [0, 1, 2, 3, 4]];
+        var resampled = ActivationStatistics.Resampled(perImage, draws);
+        for (var r = 0; r < draws.Length; r++)
+            AssertMatchesExact(resampled[r], draws[r].SelectMany(i => images[i]).Select(v => (double)v).ToArray(), $"resample {r}");
+    }
+
+    [Test]
+    public void MergingKTimesIsMergingKCopies()
+    {
+        var (one, other) = (new ActivationStatistics(), new ActivationStatistics());
+        one.Add([1f, -2f, 0f, 7.5f]);
+        other.Add([3f, 0f]);
+        var (times, copies) = (new ActivationStatistics(), new ActivationStatistics());
+        times.Merge(other);
+        times.Merge(one, 3);
+        copies.Merge(other);
+        for (var k = 0; k < 3; k++) copies.Merge(one);
+        var (a, b) = (times.Summary(), copies.Summary());
+        Assert.That(a with { Mean = 0, Std = 0 }, Is.EqualTo(b with { Mean = 0, Std = 0 }));
+        Assert.That(a.Mean, Is.EqualTo(b.Mean).Within(1e-14));
+        Assert.That(a.Std, Is.EqualTo(b.Std).Within(1e-14));
+        Assert.Throws<ArgumentOutOfRangeException>(() => times.Merge(one, 0));
+    }
 }

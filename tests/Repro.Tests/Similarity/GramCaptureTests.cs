@@ -88,7 +88,7 @@ public class GramCaptureTests
         var (images, set) = MakeImages();
         var activations = InMemoryActivations(network, images);
         // A budget that splits layers: statistics must still count every value exactly once.
-        var budget = 5L * Images * Images * 8 + 5 * ActivationStatistics.FootprintBytes + 20_000;
+        var budget = 5L * Images * Images * 8 + (5 + Images) * ActivationStatistics.FootprintBytes + 20_000;
         using var captured = GramCapture.Capture(network, set, options: new GramCaptureOptions(budget, BatchSize));
         Assert.That(captured.Report.SplitLayers, Is.GreaterThanOrEqualTo(1));
         foreach (var (layer, statistics) in captured.Statistics)
@@ -96,6 +96,13 @@ public class GramCaptureTests
             var values = activations[layer].@float().@double().ToArray<double>();
             var summary = statistics.Summary();
             ActivationStatisticsTests.AssertMatchesExact(summary, values, $"layer {layer}");
+        }
+        // Per image, over every layer: what a bootstrap over images resamples.
+        Assert.That(captured.PerImage, Has.Count.EqualTo(Images));
+        for (var i = 0; i < Images; i++)
+        {
+            var values = activations.OrderBy(a => a.Key).SelectMany(a => a.Value[i].@float().@double().ToArray<double>()).ToArray();
+            ActivationStatisticsTests.AssertMatchesExact(captured.PerImage[i].Summary(), values, $"image {i}");
         }
     }
 }

@@ -28,6 +28,9 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
     /// <summary>The bootstrap replicates of the run's layer × layer maps (none: the block claim's interval is over training alone).</summary>
     public MapTileReplicates MapTiles { get; init; } = MapTileReplicates.None;
 
+    /// <summary>The activation statistics of every resample (none: the statistics claim's interval is over training alone).</summary>
+    public ActivationReplicates ActivationReplicates { get; init; } = ActivationReplicates.None;
+
     private static readonly IReadOnlyList<(string A, string B)> AllComparisons =
     [
         (StudyModels.UReal, StudyModels.USynthetic),
@@ -281,7 +284,7 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
             segments.Mean(tiles, block, block) - segments.Mean(tiles, block, blocks.Where(b => b != block).SelectMany(b => b).ToList());
         double Worst(IMeasurements m, int seed) => MapsOf(seed).SelectMany(map => blocks.Select(b => Contrast(Tiles(m, map), b))).Min();
         return new ClaimStatistic(PerSeed((m, s) => Worst(m, s) - margin, (m, s) => $"smallest within − between contrast {F(Worst(m, s))} over {MapsOf(s).Count} maps",
-            Resampling.AnalysisMaps), $"> {F(margin)}", EverySeed) { MapTileReplicateCount = MapTiles.Count };
+            Resampling.AnalysisMaps), $"> {F(margin)}", EverySeed) { KeptReplicates = MapTiles.Count };
     }
 
     private ClaimStatistic PatternAcrossSizes(ClaimSpec claim, bool control)
@@ -304,29 +307,31 @@ public sealed class ClaimEvaluator(StudyResults results, int size)
 
     private ClaimStatistic StatsCloser()
     {
-        static double[] Scaled(ModelActivations a) => [a.Summary.Mean, a.Summary.Std, a.Summary.Min, a.Summary.Max, a.Summary.Median];
-        static double[] Fractions(ModelActivations a) => [a.Summary.FractionZeros, a.Summary.FractionNegatives];
+        static double[] Scaled(ActivationSummary a) => [a.Mean, a.Std, a.Min, a.Max, a.Median];
+        static double[] Fractions(ActivationSummary a) => [a.FractionZeros, a.FractionNegatives];
         // An L1 distance in which statistics of different scale (a max of 40, a fraction of 0.3) weigh alike: the
         // scaled ones relative to their size, the fractions as they are (their scale is 1). A fraction relative to its
         // size would make 3e-8 against 0 (one activation of 34 million rounding to exactly zero, or not, as leaky
         // ReLU's zeros do on another CPU) a distance of 1: the claim's value moved by 0.36 between two oneDNN ISAs.
-        static double Distance(ModelActivations a, ModelActivations b) =>
+        static double Distance(ActivationSummary a, ActivationSummary b) =>
             Scaled(a).Zip(Scaled(b)).Sum(p => Math.Abs(p.First - p.Second) / (Math.Abs(p.First) + Math.Abs(p.Second) + 1e-12))
             + Fractions(a).Zip(Fractions(b)).Sum(p => Math.Abs(p.First - p.Second));
-        IReadOnlyList<double> Margins(int seed)
+        ActivationSummary Summary(IMeasurements m, ModelActivations run) =>
+            m is ReplicateMeasurements view ? ActivationReplicates.Of(run.Model, run.Seed, run.Size, view.Replicate) : run.Summary;
+        IReadOnlyList<double> Margins(IMeasurements m, int seed)
         {
             var margins = new List<double>();
             foreach (var group in results.Activations.Where(a => a.Seed == seed).GroupBy(a => a.Size))
             {
-                var by = group.ToDictionary(a => a.Model);
+                var by = group.ToDictionary(a => a.Model, a => Summary(m, a));
                 if (!StudyModels.All.All(by.ContainsKey)) continue;
                 var close = Distance(by[StudyModels.USynthetic], by[StudyModels.FSynthetic]);
                 margins.Add(Math.Min(Distance(by[StudyModels.UReal], by[StudyModels.USynthetic]), Distance(by[StudyModels.UReal], by[StudyModels.FSynthetic])) - close);
             }
             return margins.Count > 0 ? margins : throw new KeyNotFoundException($"no activation statistics for all three models of seed {seed}");
         }
-        // Activation statistics are not resampled: this claim's interval spans the seeds only.
-        return new ClaimStatistic(PerSeed((_, s) => Margins(s).Min(), (_, s) => $"smallest margin {F(Margins(s).Min())} over {Margins(s).Count} sizes", Resampling.None), "> 0", EverySeed);
+        return new ClaimStatistic(PerSeed((m, s) => Margins(m, s).Min(), (m, s) => $"smallest margin {F(Margins(m, s).Min())} over {Margins(m, s).Count} sizes",
+            Resampling.ActivationImages), "> 0", EverySeed) { KeptReplicates = ActivationReplicates.Count };
     }
 
     private ClaimStatistic CrossSeedLower(ClaimSpec claim, bool control)

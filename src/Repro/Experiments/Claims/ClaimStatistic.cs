@@ -34,8 +34,11 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
     /// <summary>For a claim whose one unit spans the seeds: its margin with each seed left out in turn (empty: none).</summary>
     public IReadOnlyList<Func<IMeasurements, double>> LeaveOneSeedOut { get; init; } = [];
 
-    /// <summary>How many replicates the layer × layer maps have, for units resampled over <see cref="Resampling.AnalysisMaps"/>.</summary>
-    public int MapTileReplicateCount { get; init; }
+    /// <summary>
+    /// How many replicates the measurements kept beside <see cref="StudyResults"/> have (the maps' tiles, the
+    /// activation statistics), for units resampled over <see cref="Resampling.AnalysisMaps"/> or <see cref="Resampling.ActivationImages"/>.
+    /// </summary>
+    public int KeptReplicates { get; init; }
 
     public (Decision Decision, Estimate Margin, string Measured, string Uncertainty) Judge(StudyResults results)
     {
@@ -124,7 +127,7 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
     private int Replicates(Resampling source, StudyResults results) => source switch
     {
         Resampling.AnalysisImages => results.CkaReplicateCount,
-        Resampling.AnalysisMaps => MapTileReplicateCount,
+        Resampling.AnalysisMaps or Resampling.ActivationImages => KeptReplicates,
         Resampling.TestImages => results.MapReplicateCount,
         _ => 0,
     };
@@ -136,6 +139,7 @@ internal sealed record ClaimStatistic(IReadOnlyList<ClaimUnit> Units, string Exp
         {
             Resampling.AnalysisImages => $"analysis images ({x.Item2} resamples)",
             Resampling.AnalysisMaps => $"analysis images ({x.Item2} resamples of the maps)",
+            Resampling.ActivationImages => $"analysis images ({x.Item2} resamples of the activations)",
             _ => $"test images ({x.Item2} resamples)",
         }).ToList();
         var w = training.ToString("0.000", CultureInfo.InvariantCulture);

@@ -10,7 +10,9 @@ internal enum Resampling
     /// <summary>The analysis images, as the layer × layer maps' tile means: the same resamples as <see cref="AnalysisImages"/>,
     /// kept for the comparisons that have a map.</summary>
     AnalysisMaps,
-    /// <summary>Nothing kept to resample (activation statistics): the unit is a point.</summary>
+    /// <summary>The analysis images, as the activation statistics of each resample (the same resamples again).</summary>
+    ActivationImages,
+    /// <summary>Nothing kept to resample: the unit is a point.</summary>
     None,
 }
 

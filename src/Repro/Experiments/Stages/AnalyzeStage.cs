@@ -21,13 +21,15 @@ namespace Repro.Experiments.Stages;
 /// statistics. The bootstrap replicates of every comparison are kept (cka-replicates.tensors: "TAG/replicates",
 /// R × 107 float32, TAG as in <see cref="ComparisonTag"/>; for a comparison with a layer × layer map also
 /// "TAG/map-tiles", R × 81: each replicate's map as the tile means of <see cref="LayerSegments.YoloV3Blocks"/>); they
-/// are drawn jointly, so a claim's statistic over several comparisons can be recomputed replicate by replicate.
+/// are drawn jointly, so a claim's statistic over several comparisons can be recomputed replicate by replicate; so
+/// are the activation statistics of every resample (activation-stats-replicates.csv, from per-image accumulators).
 /// </summary>
 public sealed class AnalyzeStage : Stage
 {
     public const string PerLayerTable = "cka-per-layer.csv";
     public const string MeansTable = "cka-means.csv";
     public const string StatisticsTable = "activation-stats.csv";
+    public const string StatisticsReplicatesTable = "activation-stats-replicates.csv";
     public const string ImagesList = "images.txt";
     public const string Untrained = "untrained";
     public const string ReplicatesFile = "cka-replicates.tensors";
@@ -78,14 +80,20 @@ public sealed class AnalyzeStage : Stage
     {
         var settings = context.Profile.Analysis;
         var images = ChooseImages(context);
-        var statistics = NewStatisticsTable();
+        var (statistics, replicates) = (NewStatisticsTable(), NewStatisticsReplicatesTable());
         foreach (var size in trained ? settings.Sizes.Union(settings.StatisticsSizes) : settings.Sizes)
-            Capture(context, run, images, size, trained && settings.StatisticsSizes.Contains(size) ? statistics : null)?.Dispose();
-        if (trained) CsvTable.Write(Path.Combine(context.TaskDir(TaskId(run)), StatisticsTable), statistics);
+            Capture(context, run, images, size, trained && settings.StatisticsSizes.Contains(size) ? (statistics, replicates) : null)?.Dispose();
+        if (!trained) return;
+        CsvTable.Write(Path.Combine(context.TaskDir(TaskId(run)), StatisticsTable), statistics);
+        CsvTable.Write(Path.Combine(context.TaskDir(TaskId(run)), StatisticsReplicatesTable), replicates);
     }
 
     private static ResultTable NewStatisticsTable() => new("activation-stats", "model", "seed", "size", "count", "mean", "std", "min", "max", "median",
         "median_error", "fraction_zero", "fraction_negative");
+
+    /// <summary>The statistics of every bootstrap resample of the analysis images (the draws of the CKA replicates).</summary>
+    private static ResultTable NewStatisticsReplicatesTable() => new("activation-stats-replicates", "model", "seed", "size", "replicate",
+        "mean", "std", "min", "max", "median", "fraction_zero", "fraction_negative");
 
     private static readonly (string A, string B)[] Pairs =
         [(StudyModels.UReal, StudyModels.USynthetic), (StudyModels.UReal, StudyModels.FSynthetic), (StudyModels.USynthetic, StudyModels.FSynthetic)];
@@ -103,7 +111,7 @@ public sealed class AnalyzeStage : Stage
 
         var perLayer = new ResultTable("cka-per-layer", "model_a", "seed_a", "model_b", "seed_b", "size", "layer", "kind", "cka", "lower", "upper");
         var means = new ResultTable("cka-means", "model_a", "seed_a", "model_b", "seed_b", "size", "part", "layers", "mean", "lower", "upper");
-        var statistics = NewStatisticsTable();
+        var (statistics, statisticsReplicates) = (NewStatisticsTable(), NewStatisticsReplicatesTable());
 
         var replicates = new List<KeyValuePair<string, Tensor>>();
         try
@@ -116,8 +124,9 @@ public sealed class AnalyzeStage : Stage
                     // The statistics rows in the order a single pass over sizes and runs gives them.
                     if (settings.StatisticsSizes.Contains(size))
                         foreach (var run in ModelRun.All(context.Profile))
-                            foreach (var row in StudyResultsReader.Rows(Path.Combine(context.TaskDir(TaskId(run)), StatisticsTable)).Where(r => StudyResultsReader.Int(r["size"]) == size))
-                                statistics.AddRow([.. statistics.Columns.Select(c => (object?)row[c.Name])]);
+                            foreach (var (table, file) in new[] { (statistics, StatisticsTable), (statisticsReplicates, StatisticsReplicatesTable) })
+                                foreach (var row in StudyResultsReader.Rows(Path.Combine(context.TaskDir(TaskId(run)), file)).Where(r => StudyResultsReader.Int(r["size"]) == size))
+                                    table.AddRow([.. table.Columns.Select(c => (object?)row[c.Name])]);
                     if (!settings.Sizes.Contains(size)) continue;
                     foreach (var run in ModelRun.All(context.Profile))
                         grams[(run.Model, run.Seed)] = GramCache.Load(GramsPath(context, run, size), GramsKey(run, images, size));
@@ -178,6 +187,7 @@ public sealed class AnalyzeStage : Stage
         CsvTable.Write(Path.Combine(dir, PerLayerTable), perLayer);
         CsvTable.Write(Path.Combine(dir, MeansTable), means);
         CsvTable.Write(Path.Combine(dir, StatisticsTable), statistics);
+        CsvTable.Write(Path.Combine(dir, StatisticsReplicatesTable), statisticsReplicates);
     }
 
     /// <summary>Every unordered pair of distinct seeds, in profile order.</summary>
@@ -210,7 +220,8 @@ public sealed class AnalyzeStage : Stage
     /// Captures the network at one size; saves the Gram matrices when the size is an analysis size (a resumed task
     /// finds them and skips the size, unless it also wants statistics there). Null when nothing was computed.
     /// </summary>
-    private static GramSet? Capture(StudyContext context, ModelRun run, IReadOnlyList<Data.Reading.LabeledImage> images, int size, ResultTable? statistics)
+    private static GramSet? Capture(StudyContext context, ModelRun run, IReadOnlyList<Data.Reading.LabeledImage> images, int size,
+        (ResultTable Summary, ResultTable Replicates)? statistics)
     {
         var ids = images.Select(i => i.Id).ToList();
         var cachePath = GramsPath(context, run, size);
@@ -241,7 +252,12 @@ public sealed class AnalyzeStage : Stage
             var all = new ActivationStatistics();
             foreach (var s in result.Statistics.Values) all.Merge(s);
             var x = all.Summary();
-            statistics!.AddRow(run.Model, run.Seed, size, x.Count, x.Mean, x.Std, x.Min, x.Max, x.Median, x.MedianErrorBound, x.FractionZeros, x.FractionNegatives);
+            var (summary, replicates) = statistics!.Value;
+            summary.AddRow(run.Model, run.Seed, size, x.Count, x.Mean, x.Std, x.Min, x.Max, x.Median, x.MedianErrorBound, x.FractionZeros, x.FractionNegatives);
+            var settings = context.Profile.Analysis;
+            var draws = CkaBootstrap.Draws(new BootstrapOptions(settings.Bootstrap, 0.95, settings.ImageSeed), ids.Count);
+            foreach (var (r, y) in ActivationStatistics.Resampled(result.PerImage, draws).Index())
+                replicates.AddRow(run.Model, run.Seed, size, r, y.Mean, y.Std, y.Min, y.Max, y.Median, y.FractionZeros, y.FractionNegatives);
         }
         var centered = Mutants.Mutants.Is(Mutants.Mutants.CaptureNextLayer) ? NextLayers(result.Grams.Centered()) : result.Grams.Centered();
         if (wantGrams) GramCache.Save(cachePath, key, centered);

@@ -74,7 +74,11 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
     /// <summary>Every claim of expected-results/paper-claims.json judged on the run, at the primary analysis size.</summary>
     public static IReadOnlyList<(ClaimSpec Claim, Verdict Verdict)> Judge(StudyContext context, StudyResults results)
     {
-        var evaluator = new ClaimEvaluator(results, context.Profile.Analysis.Sizes[0]) { MapTiles = StudyResultsReader.ReadMapTiles(context) };
+        var evaluator = new ClaimEvaluator(results, context.Profile.Analysis.Sizes[0]) 
+        {
+            MapTiles = StudyResultsReader.ReadMapTiles(context),
+            ActivationReplicates = StudyResultsReader.ReadActivationReplicates(context),
+        };
         return ClaimSpec.Load(ClaimsPath(context.RepoRoot))
             .Select(c =>
             {

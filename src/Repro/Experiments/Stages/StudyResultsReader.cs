@@ -42,6 +42,16 @@ public static partial class StudyResultsReader
     public static MapTileReplicates ReadMapTiles(StudyContext context) =>
         new(AnalysisReplicates(Path.Combine(context.StageDir("analyze"), AnalyzeStage.ReplicatesFile)).MapTiles);
 
+    /// <summary>The activation statistics of every bootstrap resample, per run and size (none when the run kept none).</summary>
+    public static ActivationReplicates ReadActivationReplicates(StudyContext context)
+    {
+        var path = Path.Combine(context.StageDir("analyze"), AnalyzeStage.StatisticsReplicatesTable);
+        if (!File.Exists(path)) return ActivationReplicates.None;
+        return new(Rows(path).GroupBy(r => (r["model"], Int(r["seed"]), Int(r["size"]))).ToDictionary(g => g.Key, g => g.OrderBy(r => Int(r["replicate"]))
+            .Select(r => new ActivationSummary(0, Num(r["mean"]), Num(r["std"]), Num(r["min"]), Num(r["max"]), Num(r["median"]), double.NaN,
+                Num(r["fraction_zero"]), Num(r["fraction_negative"]))).ToArray()));
+    }
+
     /// <summary>
     /// The analysis's bootstrap replicates per comparison: per-layer curves ("TAG/replicates") and, for the
     /// comparisons with a layer × layer map, its tile means ("TAG/map-tiles"); none when the run kept none.
