@@ -257,4 +257,24 @@ public class ToleranceCalibrationTests
         CalibrationWriter.Write(dir, Measure(ThreeRuns().Take(2).ToList()), Keyed, "calibrate");
         Assert.That(Directory.Exists(Path.Combine(dir, CalibrationWriter.Folder, "threads")), Is.False);
     }
+
+    [Test]
+    public void A_partial_recalibration_keeps_the_files_order_and_the_columns_of_the_runs_it_did_not_repeat()
+    {
+        // A reviewer reads a recalibration as a diff: what it did not measure must stay where it was, byte for byte.
+        var dir = Path.Combine(_root, "expected", "ci");
+        CalibrationWriter.Write(dir, Measure(ThreeRuns(claimsB: "id,verdict,value\nC01,does not hold,0.92\nC02,does not hold,0.5\n")), Keyed, "calibrate");
+        var toleranceFile = Path.Combine(dir, SnapshotStore.ToleranceFileName);
+        var differencesFile = Path.Combine(dir, CalibrationWriter.Folder, "non-numeric-differences.csv");
+        var claimsRow = File.ReadAllLines(differencesFile)[1];
+
+        var previous = ToleranceFile.LoadOrEmpty(toleranceFile);
+        var mapOnly = ToleranceCalibration.Measure(ThreeRuns().Take(2).ToList(), previous, Rule, StatisticalRule.Default, ["map"], "test machine", new DateOnly(2026, 12, 2));
+        CalibrationWriter.Write(dir, mapOnly, previous, "calibrate map");
+
+        Assert.That(ToleranceFile.LoadOrEmpty(toleranceFile).Declared.Select(d => d.Name), Is.EqualTo(new[] { "map", "claims", "gone" }));
+        var differences = File.ReadAllLines(differencesFile);
+        Assert.That(differences[0], Does.Contain("threads"), "the run the partial calibration did not repeat keeps its column");
+        Assert.That(differences[1], Is.EqualTo(claimsRow));
+    }
 }

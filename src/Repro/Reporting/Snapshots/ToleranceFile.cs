@@ -13,11 +13,13 @@ internal sealed class ToleranceFile
     private readonly IReadOnlyDictionary<string, TableTolerances> _tables;
     private readonly IReadOnlyDictionary<string, string> _entries;
     private readonly IReadOnlyDictionary<string, string> _annotations;
+    private readonly IReadOnlyList<string> _order;
 
-    private ToleranceFile(string source, IReadOnlyDictionary<string, TableTolerances> tables, IReadOnlyDictionary<string, string> entries,
-        IReadOnlyDictionary<string, string> annotations)
+    private ToleranceFile(string source, IReadOnlyList<string> order, IReadOnlyDictionary<string, TableTolerances> tables,
+        IReadOnlyDictionary<string, string> entries, IReadOnlyDictionary<string, string> annotations)
     {
         Source = source;
+        _order = order;
         _tables = tables;
         _entries = entries;
         _annotations = annotations;
@@ -30,8 +32,11 @@ internal sealed class ToleranceFile
 
     public bool Declares(string name) => _tables.ContainsKey(name);
 
-    /// <summary>Every declared snapshot name with its settings, in name order (a calibration keeps what it did not measure).</summary>
-    public IEnumerable<(string Name, TableTolerances Tolerances)> Declared => _tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (t.Key, t.Value));
+    /// <summary>
+    /// Every declared snapshot name with its settings, in the file's order: a calibration keeps what it did not measure,
+    /// and keeps it where it was, so that its diff shows only what it measured.
+    /// </summary>
+    public IEnumerable<(string Name, TableTolerances Tolerances)> Declared => _order.Select(name => (name, _tables[name]));
 
     /// <summary>
     /// A table's entry as it is written in the file, <c>$</c>-comments included: a calibration that does not measure
@@ -42,7 +47,7 @@ internal sealed class ToleranceFile
     /// <summary>A top-level <c>$</c>-property as JSON (<c>$calibrated</c>, <c>$runs</c>, …), or null.</summary>
     public string? AnnotationJson(string name) => _annotations.GetValueOrDefault(name);
 
-    public static ToleranceFile Empty(string source) => new(source, new Dictionary<string, TableTolerances>(), new Dictionary<string, string>(), new Dictionary<string, string>());
+    public static ToleranceFile Empty(string source) => new(source, [], new Dictionary<string, TableTolerances>(), new Dictionary<string, string>(), new Dictionary<string, string>());
 
     /// <summary>Loads the file, or an empty declaration when it does not exist (every snapshot exact).</summary>
     public static ToleranceFile LoadOrEmpty(string path) => File.Exists(path) ? Parse(File.ReadAllText(path), path) : Empty(path);
@@ -65,6 +70,7 @@ internal sealed class ToleranceFile
             var tables = new Dictionary<string, TableTolerances>(StringComparer.Ordinal);
             var entries = new Dictionary<string, string>(StringComparer.Ordinal);
             var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
+            var order = new List<string>();
             foreach (var entry in root.EnumerateObject())
             {
                 if (entry.Name.StartsWith('$')) // "$comment", "$schema"
@@ -72,10 +78,11 @@ internal sealed class ToleranceFile
                     annotations[entry.Name] = entry.Value.GetRawText();
                     continue;
                 }
+                if (!tables.ContainsKey(entry.Name)) order.Add(entry.Name);
                 tables[entry.Name] = ParseTable(entry.Value, $"{source}: '{entry.Name}'");
                 entries[entry.Name] = entry.Value.GetRawText();
             }
-            return new ToleranceFile(source, tables, entries, annotations);
+            return new ToleranceFile(source, order, tables, entries, annotations);
         }
     }
 

@@ -80,13 +80,18 @@ internal static class CalibrationWriter
         if (notCopied.Count > 0)
             json["$tables_not_copied"] = $"larger than {MaxCopiedTableBytes / 1024} KiB, so not copied into {Folder}/ (summary.csv covers them): {string.Join(", ", notCopied)}";
 
-        foreach (var table in c.Tables)
-            json[table.Name] = table.IsSeedMeans ? SeedMeansJson(table, c.Statistical) : ColumnsJson(table);
-        // Tables the calibration did not measure keep their entries verbatim, with a note of where they came from.
-        foreach (var (name, _) in previous.Declared.Where(d => c.Tables.All(t => t.Name != d.Name)))
-            json[name] = KeptJson(name, previous);
+        // The previous file's order first, so that a partial calibration's diff shows only the tables it measured;
+        // tables the calibration did not measure keep their entries verbatim, with a note of where they came from.
+        var measured = c.Tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var (name, _) in previous.Declared)
+            json[name] = measured.TryGetValue(name, out var table) ? TableJson(table, c.Statistical) : KeptJson(name, previous);
+        foreach (var table in c.Tables.Where(t => !json.ContainsKey(t.Name)))
+            json[table.Name] = TableJson(table, c.Statistical);
         return json;
     }
+
+    private static JsonObject TableJson(TableSpread table, StatisticalRule statistical) =>
+        table.IsSeedMeans ? SeedMeansJson(table, statistical) : ColumnsJson(table);
 
     private static JsonObject ColumnsJson(TableSpread table)
     {
@@ -255,12 +260,29 @@ internal static class CalibrationWriter
             CsvTable.Write(path, table);
             return;
         }
+        // The old file's columns (an earlier run's means stay with the rows it measured) and row order are kept: a
+        // measured table's new rows take the place of its old ones, so the diff shows only what was measured.
         var old = CsvTable.ReadFile(path);
-        var tableColumn = old.Header.ToList().IndexOf("table");
-        var merged = new ResultTable(table.Name, table.Columns);
-        foreach (var row in old.Rows.Where(r => tableColumn < 0 || !measured.Contains(r.Cells[tableColumn])))
-            merged.AddRow(table.Columns.Select(c => (object?)(old.Header.ToList().IndexOf(c.Name) is var i and >= 0 ? row.Cells[i] : "")).ToArray());
-        foreach (var row in table.Rows) merged.AddRow(row.ToArray());
+        var oldHeader = old.Header.ToList();
+        var newHeader = table.Columns.Select(c => c.Name).ToList();
+        var columns = oldHeader.Concat(newHeader.Where(n => !oldHeader.Contains(n))).ToList();
+        var merged = new ResultTable(table.Name, columns.Select(n => table.Columns.FirstOrDefault(c => c.Name == n) ?? new TableColumn(n)));
+        object?[] Cells(List<string> header, IReadOnlyList<object?> cells) =>
+            columns.Select(c => header.IndexOf(c) is var i and >= 0 ? cells[i] : "").ToArray();
+        var tableColumn = oldHeader.IndexOf("table");
+        var newTableColumn = newHeader.IndexOf("table");
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var row in old.Rows)
+        {
+            var name = tableColumn < 0 ? "" : row.Cells[tableColumn];
+            if (!measured.Contains(name))
+                merged.AddRow(Cells(oldHeader, row.Cells));
+            else if (written.Add(name))
+                foreach (var fresh in table.Rows.Where(r => Convert.ToString(r[newTableColumn], CultureInfo.InvariantCulture) == name))
+                    merged.AddRow(Cells(newHeader, fresh.ToArray()));
+        }
+        foreach (var fresh in table.Rows.Where(r => newTableColumn < 0 || !written.Contains(Convert.ToString(r[newTableColumn], CultureInfo.InvariantCulture) ?? "")))
+            merged.AddRow(Cells(newHeader, fresh.ToArray()));
         CsvTable.Write(path, merged);
     }
 
