@@ -1,4 +1,5 @@
 using System.Globalization;
+using CsvHelper;
 
 namespace Repro.Build.Tasks;
 
@@ -17,26 +18,37 @@ internal static class TableDifferences
         {
             var other = Path.Combine(mutatedTables, Path.GetFileName(path));
             if (!File.Exists(other)) continue;
-            var (a, b) = (File.ReadAllLines(path), File.ReadAllLines(other));
-            if (a.Length == 0 && b.Length == 0) continue;
-            if (a.Length != b.Length || a[0] != b[0])
+            var (a, b) = (Records(path), Records(other));
+            if (a.Count == 0 && b.Count == 0) continue;
+            if (a.Count != b.Count || !a[0].SequenceEqual(b[0]))
             {
                 found.Add($"{Path.GetFileNameWithoutExtension(path)}: rows or columns differ");
                 continue;
             }
-            var header = a[0].Split(',');
+            var header = a[0];
             var (largest, column) = (0.0, "");
-            for (var r = 1; r < a.Length; r++)
-            {
-                var (x, y) = (a[r].Split(','), b[r].Split(','));
-                for (var c = 0; c < Math.Min(Math.Min(x.Length, y.Length), header.Length); c++)
-                    if (double.TryParse(x[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var u)
-                        && double.TryParse(y[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            for (var r = 1; r < a.Count; r++)
+                for (var c = 0; c < Math.Min(Math.Min(a[r].Length, b[r].Length), header.Length); c++)
+                    if (double.TryParse(a[r][c], NumberStyles.Float, CultureInfo.InvariantCulture, out var u)
+                        && double.TryParse(b[r][c], NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
                         && double.IsFinite(u) && double.IsFinite(v) && Math.Abs(u - v) > largest)
                         (largest, column) = (Math.Abs(u - v), header[c]);
-            }
             if (largest > 0) found.Add(string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(path)}.{column} {largest:G3}"));
         }
         return found;
+    }
+
+    /// <summary>Every record, header first, read as CSV (quoted cells such as a map block's row keys hold commas).</summary>
+    private static List<string[]> Records(string path)
+    {
+        using var csv = CsvReader.FromText(File.ReadAllText(path), CsvReaderOptions.Default with { Separator = ',', HasHeader = true });
+        var records = new List<string[]> { csv.Headers.ToArray() };
+        while (csv.Read())
+        {
+            var cells = new string[csv.FieldCount];
+            for (var i = 0; i < cells.Length; i++) cells[i] = csv.GetString(i);
+            records.Add(cells);
+        }
+        return records;
     }
 }
