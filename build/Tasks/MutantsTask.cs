@@ -8,7 +8,8 @@ namespace Repro.Build.Tasks;
 /// after training (evaluation, analysis, claims) runs against `golden` (fixed weights, checked to float rounding) and
 /// against --profile (default ci); a bug in training against --profile only, whose checks are statistical. Each run
 /// starts from a copy of the study's own up-to-date artifacts in artifacts/mutants/MUTANT/PROFILE, and the mutant's
-/// name enters its stage's code version, so exactly the mutated tasks and what reads them rerun. Prints which checks
+/// name enters the code version of the tasks it changes (its stage's, or only its model's: `repro mutants` says which),
+/// so exactly the mutated tasks and what reads them rerun. Prints which checks
 /// caught each mutant, with the first line of each failure, and writes artifacts/mutants/results.csv.
 /// --mutants a,b runs some; --studies golden runs the golden checks only.
 /// </summary>

@@ -4,7 +4,7 @@ namespace Repro.Cli.Commands;
 
 /// <summary>
 /// <c>repro mutants</c>: the deliberate bugs the Mutants build target runs (name, stage, bug; tab-separated), each
-/// switched on by REPRO_MUTANT=NAME.
+/// switched on by REPRO_MUTANT=NAME. A bug that changes one model's tasks says so in its text.
 /// </summary>
 internal static class MutantsCommand
 {

@@ -80,7 +80,7 @@ public sealed class StudyPlan
     {
         if (keys.TryGetValue(task.Id, out var key)) return key;
         var external = task.ExternalInputs.ToDictionary(i => i.Setting, i => i.Hash(Context.InputHashes));
-        return keys[task.Id] = new TaskKey(CodeVersion.Of(this[task.Stage].Code, Engine) + Mutants.Mutants.CodeMark(task.Stage), task.SettingsJson, external);
+        return keys[task.Id] = new TaskKey(CodeVersion.Of(this[task.Stage].Code, Engine) + Mutants.Mutants.CodeMark(task.Stage, task.Id), task.SettingsJson, external);
     }
 
     /// <summary>The output hashes the needed tasks recorded; an error names a needed task that has not finished.</summary>

@@ -1,4 +1,6 @@
 using Repro.Experiments;
+using Repro.Experiments.Claims;
+using Repro.Experiments.Stages;
 
 namespace Repro.Tests.Mutants;
 
@@ -23,6 +25,26 @@ public class MutantsTests
     public void No_mutant_is_active_in_the_test_run_and_none_marks_a_code_version()
     {
         Assert.That(Repro.Mutants.Mutants.Active, Is.Null, "the tests must run the code as it is: unset REPRO_MUTANT");
-        Assert.That(Repro.Mutants.Mutants.CodeMark("train"), Is.Empty);
+        Assert.That(Repro.Mutants.Mutants.CodeMark("train", "train/U-Real-seed0"), Is.Empty);
+    }
+
+    [Test]
+    public void A_mutant_of_one_model_changes_that_models_tasks_of_its_stage_and_no_others()
+    {
+        var wrongDomain = Repro.Mutants.Mutants.Find(Repro.Mutants.Mutants.WrongDomain);
+        Assert.That(wrongDomain.Changes("train", "train/U-Synthetic-seed2"), Is.True);
+        Assert.That(wrongDomain.Changes("train", "train/U-Real-seed0"), Is.False);
+        Assert.That(wrongDomain.Changes("train", "train/anchors"), Is.False);
+        Assert.That(wrongDomain.Changes("evaluate", "evaluate/U-Synthetic-seed0"), Is.False, "what reads a mutated task reruns through its outputs' hash, not its mark");
+        var lowLearningRate = Repro.Mutants.Mutants.Find(Repro.Mutants.Mutants.LowLearningRate);
+        Assert.That(lowLearningRate.Changes("train", "train/U-Real-seed0") && lowLearningRate.Changes("train", "train/F-Synthetic-seed1"), Is.True);
+    }
+
+    [Test]
+    public void A_mutants_model_is_a_model_of_the_study_and_its_tasks_are_named_as_the_mark_expects()
+    {
+        Assert.That(Repro.Mutants.Mutants.All.Where(m => m.Model is not null).Select(m => m.Model).Distinct(), Is.SubsetOf(StudyModels.All));
+        var run = new ModelRun(StudyModels.FSynthetic, 1);
+        Assert.That(Repro.Mutants.Mutants.Find(Repro.Mutants.Mutants.BackboneTrainable).Changes("train", TrainStage.TaskId(run)), Is.True);
     }
 }
