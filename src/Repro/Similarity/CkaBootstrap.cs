@@ -101,18 +101,32 @@ public static class CkaBootstrap
         using var scope = torch.NewDisposeScope();
         var stackA = torch.stack(layers.Select(l => a[l]).ToList());
         var stackB = torch.stack(layers.Select(l => b[l]).ToList());
+        // A map entry is an inner product of two unit centred Grams, so a tile's sum is the inner product of the two
+        // segments' summed Grams: 9 × 9 products per replicate instead of 107 × 107 (at n = 200, 0.9 GFLOP → 7 MFLOP).
+        var membership = torch.tensor(Membership(segments), segments.Count, segments.LayerCount);
+        var tileSizes = Enumerable.Range(0, segments.Count).Select(s => (double)segments.Size(s)).ToArray();
         var draws = Draws(options, n);
         for (var r = 0; r < draws.Length; r++)
         {
             using var inner = torch.NewDisposeScope();
             var index = torch.tensor(draws[r]);
-            Tensor Unit(Tensor stack) => CkaComparison.UnitCentered(stack.index_select(1, index).index_select(2, index), debiased);
-            var flat = Unit(stackA).matmul(Unit(stackB).t()).ToArray<double>();
-            var map = new double[layers.Count, layers.Count];
-            Buffer.BlockCopy(flat, 0, map, 0, flat.Length * sizeof(double));
-            rows[r] = segments.TileMeans(map);
+            Tensor SegmentSums(Tensor stack) => membership.matmul(CkaComparison.UnitCentered(stack.index_select(1, index).index_select(2, index), debiased));
+            var sums = SegmentSums(stackA).matmul(SegmentSums(stackB).t()).ToArray<double>();
+            rows[r] = new double[sums.Length];
+            for (var s = 0; s < segments.Count; s++)
+                for (var t = 0; t < segments.Count; t++)
+                    rows[r][s * segments.Count + t] = sums[s * segments.Count + t] / (tileSizes[s] * tileSizes[t]);
         }
         return rows;
+    }
+
+    /// <summary>The segments × layers 0/1 matrix (row-major): row s sums the layers of segment s.</summary>
+    private static double[] Membership(LayerSegments segments)
+    {
+        var m = new double[segments.Count * segments.LayerCount];
+        for (var s = 0; s < segments.Count; s++)
+            for (var l = segments.Starts[s]; l < segments.End(s); l++) m[s * segments.LayerCount + l] = 1;
+        return m;
     }
 
     /// <summary>R resamples of n image indices with replacement, from the options' seed: the same for every comparison.</summary>
