@@ -271,18 +271,17 @@ internal static class CalibrationWriter
             columns.Select(c => header.IndexOf(c) is var i and >= 0 ? cells[i] : "").ToArray();
         var tableColumn = oldHeader.IndexOf("table");
         var newTableColumn = newHeader.IndexOf("table");
+        var fresh = table.Rows.ToLookup(r => newTableColumn < 0 ? "" : Convert.ToString(r[newTableColumn], CultureInfo.InvariantCulture) ?? "");
         var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in old.Rows)
         {
             var name = tableColumn < 0 ? "" : row.Cells[tableColumn];
-            if (!measured.Contains(name))
-                merged.AddRow(Cells(oldHeader, row.Cells));
+            if (!measured.Contains(name)) merged.AddRow(Cells(oldHeader, row.Cells));
             else if (written.Add(name))
-                foreach (var fresh in table.Rows.Where(r => Convert.ToString(r[newTableColumn], CultureInfo.InvariantCulture) == name))
-                    merged.AddRow(Cells(newHeader, fresh.ToArray()));
+                foreach (var r in fresh[name]) merged.AddRow(Cells(newHeader, r.ToArray()));
         }
-        foreach (var fresh in table.Rows.Where(r => newTableColumn < 0 || !written.Contains(Convert.ToString(r[newTableColumn], CultureInfo.InvariantCulture) ?? "")))
-            merged.AddRow(Cells(newHeader, fresh.ToArray()));
+        foreach (var group in fresh.Where(g => !written.Contains(g.Key)))
+            foreach (var r in group) merged.AddRow(Cells(newHeader, r.ToArray()));
         CsvTable.Write(path, merged);
     }
 
