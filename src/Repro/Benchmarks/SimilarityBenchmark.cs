@@ -7,7 +7,7 @@ namespace Repro.Benchmarks;
 /// <summary>
 /// Speed and memory of the layer analysis: float64/float32 matmul peaks of this machine, Gram GFLOP/s against the
 /// float64 peak, the whole analysis of three models × 107 YOLOv3-shaped layers (capture with statistics, per-layer
-/// CKA, layer × layer maps and means for the three pairs, bootstrap) at 32×32 with n = 200, its peak memory against
+/// CKA, layer × layer maps and means for the three pairs, bootstrap of the per-layer CKA and of the map tiles) at 32×32 with n = 200, its peak memory against
 /// the budget, and the plan (passes, bytes) the default budget gives YOLOv3 width 1 at 416×416.
 /// </summary>
 public static class SimilarityBenchmark
@@ -64,6 +64,18 @@ public static class SimilarityBenchmark
                 foreach (var (i, j) in ModelPairs)
                     CkaBootstrap.Run(centered[i], centered[j], new BootstrapOptions(bootstrapReplicates));
                 rows.Add(Row($"bootstrap {bootstrapReplicates} replicates, 3 pairs", stage.Elapsed.TotalSeconds, "s", double.NaN));
+
+                stage.Restart();
+                var segments = LayerSegments.YoloV3Blocks;
+                foreach (var (i, j) in ModelPairs)
+                    CkaBootstrap.MapTileReplicates(centered[i], centered[j], segments, new BootstrapOptions(bootstrapReplicates));
+                var tileSeconds = stage.Elapsed.TotalSeconds;
+                // Per replicate and model: the segment sums (S × L by L × n²), Kw and the norms' quadratic terms (L × n² each);
+                // per replicate: the S × S segment inner products (S² × n²).
+                var (s, l, n2) = ((double)segments.Count, (double)segments.LayerCount, (double)examples * examples);
+                var tileFlops = ModelPairs.Length * bootstrapReplicates * (2 * 2 * n2 * (s * l + 2 * l) + 2 * s * s * n2);
+                rows.Add(Row($"map-tile bootstrap {bootstrapReplicates} replicates, 3 pairs", tileSeconds, "s", double.NaN));
+                rows.Add(Row("map-tile bootstrap products", tileFlops / tileSeconds / 1e9, "GFLOP/s", tileFlops / tileSeconds / 1e9 / peak64, "float64 matmul peak"));
             }
             finally
             {

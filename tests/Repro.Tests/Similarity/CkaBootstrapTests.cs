@@ -110,6 +110,25 @@ public class CkaBootstrapTests
     }
 
     [Test]
+    public void WeightedSegmentProductsEqualTheGatherPath()
+    {
+        // Two segments over four layers (sizes 1 and 3), three resamples of 25 images.
+        using var scope = torch.NewDisposeScope();
+        var (a, b, _, _) = SyntheticGrams.Make(n: 25);
+        using (a) using (b)
+        {
+            var stackA = torch.stack(a.Layers.Select(l => a[l]).ToList());
+            var stackB = torch.stack(b.Layers.Select(l => b[l]).ToList());
+            var membership = torch.tensor(CkaBootstrap.Membership(new LayerSegments([0, 1], 4)), 2, 4);
+            var draws = CkaBootstrap.Draws(new BootstrapOptions(Replicates: 3, Seed: 3), 25);
+            var weighted = CkaBootstrap.WeightedSegmentProducts(stackA, stackB, membership, CkaBootstrap.Counts(draws, 25)).ToArray<double>();
+            var gathered = CkaBootstrap.GatheredSegmentProducts(stackA, stackB, membership, draws, debiased: false).ToArray<double>();
+            Assert.That(weighted, Has.Length.EqualTo(3 * 2 * 2));
+            Assert.That(weighted, Is.EqualTo(gathered).Within(1e-11));
+        }
+    }
+
+    [Test]
     public void CenteredGramsGiveTheSameIntervalsAsRawOnes([Values] bool debiased)
     {
         using var scope = torch.NewDisposeScope();
@@ -154,11 +173,11 @@ public class CkaBootstrapTests
     }
 
     [Test]
-    public void AMapsReplicatesAreTheTileMeansOfTheResampledImagesMapDrawnLikeThePerLayerReplicates()
+    public void AMapsReplicatesAreTheTileMeansOfTheResampledImagesMapDrawnLikeThePerLayerReplicates([Values] bool debiased)
     {
         // 107 layers (the YOLOv3 segments cover them all), 10 images, 5 replicates. Reference: draw replicate 0's
         // images as CkaBootstrap documents (System.Random(seed), n draws of Next(n)), take those rows of every layer's
-        // activations, and compute every layer pair's biased CKA with the loop implementation, in float64.
+        // activations, and compute every layer pair's CKA with the loop implementation, in float64.
         using var scope = torch.NewDisposeScope();
         const int n = 10;
         var options = new BootstrapOptions(Replicates: 5, Seed: 7);
@@ -166,7 +185,7 @@ public class CkaBootstrapTests
         var (a, b, xa, xb) = SyntheticGrams.Make(n, layers: 107, seed: 2);
         using (a) using (b)
         {
-            var tiles = CkaBootstrap.MapTileReplicates(a, b, segments, options);
+            var tiles = CkaBootstrap.MapTileReplicates(a, b, segments, options, debiased);
             Assert.That(tiles, Has.Length.EqualTo(5));
             Assert.That(tiles, Has.All.Length.EqualTo(81));
 
@@ -181,12 +200,12 @@ public class CkaBootstrapTests
             var (ga, gb) = (Enumerable.Range(0, 107).Select(l => Gram(xa[l])).ToArray(), Enumerable.Range(0, 107).Select(l => Gram(xb[l])).ToArray());
             var map = new double[107, 107];
             for (var i = 0; i < 107; i++)
-                for (var j = 0; j < 107; j++) map[i, j] = NaiveCka.Biased(ga[i], gb[j]);
+                for (var j = 0; j < 107; j++) map[i, j] = debiased ? NaiveCka.Debiased(ga[i], gb[j]) : NaiveCka.Biased(ga[i], gb[j]);
             Assert.That(tiles[0], Is.EqualTo(segments.TileMeans(map)).Within(1e-10));
 
             // Joint with the per-layer replicates: layer 13 is a segment of its own, so its diagonal tile is that
             // layer's CKA on the same resample, replicate by replicate.
-            var perLayer = CkaBootstrap.Run(a, b, options);
+            var perLayer = CkaBootstrap.Run(a, b, options, debiased: debiased);
             for (var r = 0; r < 5; r++) Assert.That(tiles[r][1 * 9 + 1], Is.EqualTo(perLayer.Replicates[r][13]).Within(1e-10), $"replicate {r}");
         }
     }
