@@ -27,7 +27,8 @@ internal static class StudyCommand
 
         var jobs = new Option<int>("--jobs") { Description = "run up to N independent tasks at once, as worker processes with the CPU cores split between them (default on a CPU: one per core, so every task runs on one thread; REPRO_JOBS sets it too; 1: one after another in this process, on every core; with --task: the task runs on the threads one of N would get)", DefaultValueFactory = _ => 0 };
         var devices = new Option<string>("--devices") { Description = "one worker process per device, e.g. cuda:0,cuda:1 (instead of --jobs)", DefaultValueFactory = _ => "" };
-        var run = new Command("run", "Bring a stage (and what it needs) up to date, or run one task.") { profile, stage, task, force, jobs, devices, root, set };
+        var noWait = new Option<bool>("--no-wait") { Description = "refuse, naming the holder, when another run is running a task this one needs (default: wait for it)" };
+        var run = new Command("run", "Bring a stage (and what it needs) up to date, or run one task.") { profile, stage, task, force, jobs, devices, root, set, noWait };
         run.SetAction(parse => Guarded(() =>
         {
             var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
@@ -38,7 +39,9 @@ internal static class StudyCommand
             string[] workerArgs =
             [
                 "--profile", parse.GetValue(profile)!, "--repo", plan.Context.RepoRoot, .. parse.GetValue(set)!.SelectMany(o => new[] { "--set", o }),
+                .. parse.GetValue(noWait) ? ["--no-wait"] : Array.Empty<string>(),
             ];
+            var wait = !parse.GetValue(noWait);
             var slots = parse.GetValue(jobs) is > 0 and var given ? given : CpuJobs.Default(plan.Context);
             if (parse.GetValue(task) is { Length: > 0 })
                 // A task run alone gets the threads the study gives it beside the others (by default one per core, so
@@ -46,13 +49,13 @@ internal static class StudyCommand
                 // the bytes the whole study writes.
                 torch.set_num_threads(CpuJobs.ThreadsPerTask(slots));
             var outcomes = parse.GetValue(task) is { Length: > 0 } only
-                ? [StudyRunner.RunTask(plan, only, parse.GetValue(force))]
+                ? [StudyRunner.RunTask(plan, only, parse.GetValue(force), wait)]
                 : slots > 1 || deviceList.Length > 0
                     ? ParallelStudyRun.Run(plan, Target(plan, parse.GetValue(stage)!), parse.GetValue(force), slots, deviceList, workerArgs)
-                    : StudyRunner.Run(plan, Target(plan, parse.GetValue(stage)!), parse.GetValue(force));
+                    : StudyRunner.Run(plan, Target(plan, parse.GetValue(stage)!), parse.GetValue(force), wait);
             var table = new Table().Border(TableBorder.Simple).AddColumn("Task").AddColumn(new TableColumn("Duration").RightAligned()).AddColumn("Status");
             foreach (var o in outcomes)
-                table.AddRow(o.Task, o.Duration.ToString(@"hh\:mm\:ss"), o.Ran ? $"[green]ran[/] ({Markup.Escape(o.Reason)})" : "[grey]up to date[/]");
+                table.AddRow(o.Task, o.Duration.ToString(@"hh\:mm\:ss"), o.Ran ? $"[green]ran[/] ({Markup.Escape(o.Reason)})" : $"[grey]{Markup.Escape(o.Reason)}[/]");
             AnsiConsole.Write(table);
             return 0;
         }));
@@ -65,6 +68,26 @@ internal static class StudyCommand
             var stale = plan.Select(target).Select(t => (t.Id, Why: plan.WhyStale(t))).FirstOrDefault(s => s.Why is not null);
             Console.WriteLine(stale.Why is null ? "up to date" : $"{stale.Id}: {stale.Why}");
             return stale.Why is null ? 0 : 1;
+        }));
+
+        var verify = new Command("verify", "Re-hash every finished task's outputs against its manifest; exit 1 naming each task whose files changed.") { profile, root, set };
+        verify.SetAction(parse => Guarded(() =>
+        {
+            var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true);
+            var (finished, changed) = (0, 0);
+            foreach (var t in plan.Tasks)
+            {
+                if (Manifest.Read(plan.Dir(t)) is not { } manifest) continue;
+                finished++;
+                var check = TaskOutputs.Check(plan.Dir(t), plan.NestedIn(t), manifest, rehashAll: true);
+                if (check.Changed is null) continue;
+                changed++;
+                Console.WriteLine($"{t.Id}: {check.Changed}");
+            }
+            Console.WriteLine(changed == 0
+                ? $"{finished} finished tasks, every output as its manifest records"
+                : $"{changed} of {finished} finished tasks have outputs that differ from their manifests: they rerun on the next `study run`");
+            return changed == 0 ? 0 : 1;
         }));
 
         var output = new Option<string>("--out") { Description = "folder for the figures (default: artifacts/PROFILE/figures-preview)", DefaultValueFactory = _ => "" };
@@ -116,7 +139,7 @@ internal static class StudyCommand
 
         return new Command("study", "Run the paper's study stage by stage or task by task (incremental, resumable).")
         {
-            run, status, StudyTasksCommand.Create(profile, stage, root, set), figures, pack, unpack, export,
+            run, status, verify, StudyTasksCommand.Create(profile, stage, root, set), figures, pack, unpack, export,
         };
     }
 
@@ -148,7 +171,7 @@ internal static class StudyCommand
     internal static int Guarded(Func<int> action)
     {
         try { return action(); }
-        catch (Exception e) when (e is InvalidDataException or FileNotFoundException or DirectoryNotFoundException or ArgumentException
+        catch (Exception e) when (e is IOException or ArgumentException
                                       or InvalidOperationException or KeyNotFoundException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");

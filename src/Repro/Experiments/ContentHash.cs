@@ -36,12 +36,18 @@ public static class ContentHash
     public static string OfFolder(string dir, IReadOnlyCollection<string>? exclude = null, Func<string, string>? fileHash = null)
     {
         fileHash ??= OfFile;
+        return OfListing(Files(dir, exclude ?? []).Select(relative => (relative, fileHash(Path.Combine(dir, relative)))));
+    }
+
+    /// <summary>The folder hash of files given as (relative path, content hash), in ordinal order of their paths.</summary>
+    public static string OfListing(IEnumerable<(string Relative, string Hash)> files)
+    {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var relative in Files(dir, exclude ?? []))
+        foreach (var (relative, fileHash) in files)
         {
             hash.AppendData(Encoding.UTF8.GetBytes(relative));
             hash.AppendData([0]);
-            hash.AppendData(Encoding.UTF8.GetBytes(fileHash(Path.Combine(dir, relative))));
+            hash.AppendData(Encoding.UTF8.GetBytes(fileHash));
             hash.AppendData([0]);
         }
         return Hex(hash.GetHashAndReset());

@@ -10,7 +10,8 @@ namespace Repro.Experiments;
 /// folder holds a manifest with the fingerprint it would have now is up to date. Since fingerprints are built from
 /// what upstream tasks actually wrote (not from their fingerprints), a forced or resumed upstream run that writes
 /// other bytes makes its readers stale, and one that writes the same bytes does not. Paths appear nowhere in it:
-/// a task folder can move to another machine with its manifest.
+/// a task folder can move to another machine with its manifest. Each output file's size, modification time and content
+/// hash are recorded too (<see cref="Files"/>), so a reused task's outputs are checked cheaply (<see cref="TaskOutputs"/>).
 /// </summary>
 public sealed record Manifest(
     string Task,
@@ -20,7 +21,8 @@ public sealed record Manifest(
     IReadOnlyDictionary<string, string> Inputs,
     IReadOnlyDictionary<string, string> External,
     string Outputs,
-    DateTimeOffset Finished)
+    DateTimeOffset Finished,
+    IReadOnlyDictionary<string, OutputFile>? Files = null)
 {
     public const string FileName = "manifest.json";
 

@@ -96,7 +96,8 @@ public sealed class StudyPlan
 
     /// <summary>
     /// Null when the task and every task it needs are up to date; else why it must run: a needed task that must run
-    /// first (with its reason), "not run yet", or what changed since its manifest was written.
+    /// first (with its reason), "not run yet", what changed since its manifest was written, or which of its output
+    /// files changed on disk since (<see cref="TaskOutputs"/>).
     /// </summary>
     public string? WhyStale(StudyTask task)
     {
@@ -114,7 +115,12 @@ public sealed class StudyPlan
             try { key = Key(task); }
             catch (Exception e) when (e is IOException or InvalidOperationException) { return $"cannot check: {e.Message}"; }
             var inputs = InputHashes(task);
-            if (manifest.Fingerprint == Fingerprint(task, key, inputs)) return null;
+            if (manifest.Fingerprint == Fingerprint(task, key, inputs))
+            {
+                var check = TaskOutputs.Check(Dir(task), NestedIn(task), manifest);
+                check.Refreshed?.Write(Dir(task));
+                return check.Changed;
+            }
             var reasons = new List<string>();
             if (manifest.Code != key.Code) reasons.Add(CodeVersion.Difference(manifest.Code, key.Code));
             if (manifest.SettingsJson != key.SettingsJson) reasons.Add("settings changed");

@@ -81,18 +81,62 @@ public class StaleOutputsTests
     }
 
     [Test]
-    public void OutputsAreHashedWhenATaskFinishesNotOnEveryCheck()
+    public void AnOutputChangedOnDiskMakesItsTaskStaleAndItRerunsFromAnEmptyFolder()
     {
         Ran("report");
         var weights = Path.Combine(root, "ci", "train", "out.bin");
-        File.WriteAllBytes(weights, [9, 9]);
-        // The manifest still describes the old bytes: a task's outputs are hashed when it finishes, not on every check
-        // (that would read every checkpoint and image on every status). What a run writes is what counts: the forced
-        // rerun writes the bytes the manifest recorded, so nothing downstream reruns.
-        Assert.That(Ran("report"), Is.Empty);
-        Assert.That(Ran("train", force: true), Has.Length.EqualTo(1));
+        File.WriteAllBytes(weights, [9, 9]); // the same size; its time moved, so it is hashed
+        File.WriteAllBytes(Path.Combine(root, "ci", "train", "leftover.bin"), [1]);
+        Assert.That(Plan().WhyStale(Plan().Task("train")), Is.EqualTo("outputs changed since it ran: leftover.bin (added), out.bin"));
+        Assert.That(Plan().WhyStale(Plan().Task("report")), Is.EqualTo("needs train: outputs changed since it ran: leftover.bin (added), out.bin"));
+        // The rerun starts from an empty folder and writes the bytes the manifest recorded: nothing downstream reruns.
+        Assert.That(Ran("report"), Is.EqualTo(new[] { "train: outputs changed since it ran: leftover.bin (added), out.bin" }));
         Assert.That(File.ReadAllBytes(weights), Is.EqualTo(new byte[] { 1, 42 }));
+        Assert.That(File.Exists(Path.Combine(root, "ci", "train", "leftover.bin")), Is.False);
+
+        File.Delete(weights);
+        Assert.That(Plan().WhyStale(Plan().Task("train")), Is.EqualTo("outputs changed since it ran: out.bin (deleted)"));
+    }
+
+    [Test]
+    public void TheSameBytesUnderANewTimeAreHashedOnceAndTheManifestRemembersThem()
+    {
+        Ran("report");
+        var dir = Path.Combine(root, "ci", "train");
+        var weights = Path.Combine(dir, "out.bin");
+        var copied = new DateTime(2030, 1, 2, 3, 4, 5, DateTimeKind.Utc); // a folder copied by hand: same bytes, other times
+        File.SetLastWriteTimeUtc(weights, copied);
         Assert.That(Ran("report"), Is.Empty);
+        Assert.That(Manifest.Read(dir)!.Files!["out.bin"].Modified, Is.EqualTo(copied));
+    }
+
+    [Test]
+    public void TheQuickCheckTrustsSizeAndTimeAndVerifyRehashesEveryFile()
+    {
+        Ran("report");
+        var dir = Path.Combine(root, "ci", "train");
+        var weights = Path.Combine(dir, "out.bin");
+        var time = File.GetLastWriteTimeUtc(weights);
+        File.WriteAllBytes(weights, [1, 43]); // a flipped bit that keeps the size, and the time put back
+        File.SetLastWriteTimeUtc(weights, time);
+        var manifest = Manifest.Read(dir)!;
+        Assert.That(TaskOutputs.Check(dir, [], manifest).Changed, Is.Null);
+        Assert.That(TaskOutputs.Check(dir, [], manifest, rehashAll: true).Changed, Is.EqualTo("outputs changed since it ran: out.bin"));
+    }
+
+    [Test]
+    public void AManifestFromBeforePerFileRecordsIsCheckedOnceByItsFolderHashAndUpgraded()
+    {
+        Ran("report");
+        var dir = Path.Combine(root, "ci", "train");
+        var old = Manifest.Read(dir)! with { Files = null };
+        old.Write(dir);
+        Assert.That(Ran("report"), Is.Empty);
+        Assert.That(Manifest.Read(dir)!.Files!.Keys, Is.EqualTo(new[] { "out.bin" }));
+
+        old.Write(dir);
+        File.WriteAllBytes(Path.Combine(dir, "out.bin"), [7, 7]);
+        Assert.That(Plan().WhyStale(Plan().Task("train")), Is.EqualTo("outputs changed since it ran: a file of this folder (its manifest predates per-file records)"));
     }
 
     [Test]
