@@ -16,7 +16,8 @@ internal sealed record IsolatedStudy(string Label, string Profile, string Artifa
 
     public string TablesDir(BuildContext context) => Path.Combine(ArtifactsRoot, ProfileFile.Read(context, Profile).Name, "tables");
 
-    private Dictionary<string, string?> ProcessEnvironment()
+    /// <summary>The environment its processes run in: the variant's variables, every other rounding variable removed, its artifacts root.</summary>
+    public Dictionary<string, string?> ProcessEnvironment()
     {
         var environment = RoundingVariables.ToDictionary(v => v, string? (_) => null);
         foreach (var (k, v) in Environment) environment[k] = v;
