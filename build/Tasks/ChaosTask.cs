@@ -208,7 +208,7 @@ internal sealed class ChaosTask : BuildTask
         foreach (var g in byStage) text.AppendLine(CultureInfo.InvariantCulture, $"| {g.Key} | {g.Count()} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| (between tasks) | {kills.Count(k => k.Victims.Count == 0)} |");
         text.AppendLine();
-        text.AppendLine("| # | at | kind | tasks running |");
+        text.AppendLine("| # | at | kind | tasks hit |");
         text.AppendLine("|---|---|---|---|");
         foreach (var k in kills)
             text.AppendLine(CultureInfo.InvariantCulture, $"| {k.Number} | {TimeSpan.FromSeconds(k.AtSeconds):hh\\:mm\\:ss} | {k.Kind} | {string.Join(", ", k.Victims)} |");
