@@ -13,7 +13,9 @@ namespace Repro.Build.Tasks;
 /// 20). Then every task's output hash and every result table must equal those of an uninterrupted run
 /// (artifacts/chaos/reference, run first, reused when up to date), and `repro study verify` must pass. The kill
 /// times come from --seed (printed; default from the clock) and stretch when kills keep landing before any progress.
-/// The report (kills per stage, each kill's time, kind and victims) goes to artifacts/chaos/report.md.
+/// The tasks that are a whole stage and take seconds (plots, report, the aggregate scoring and comparison) are seldom
+/// hit at random: each one no kill hit is then forced, killed a moment after it starts, and resumed. The report
+/// (kills per stage, each kill's time, kind and the tasks it hit) goes to artifacts/chaos/report.md.
 /// </summary>
 [DependsOn(typeof(BuildSolutionTask))]
 internal sealed class ChaosTask : BuildTask
@@ -32,7 +34,8 @@ internal sealed class ChaosTask : BuildTask
         var reference = new IsolatedStudy("chaos-reference", profile, Path.Combine(chaosRoot, "reference"), new Dictionary<string, string?>(), []);
         var run = new IsolatedStudy("chaos-run", profile, Path.Combine(chaosRoot, "run"), new Dictionary<string, string?>(), []);
         reference.BringUpToDate(context);
-        if (Directory.Exists(run.ArtifactsRoot)) Directory.Delete(run.ArtifactsRoot, recursive: true);
+        // --reuse resumes the run folder a previous Chaos left (with --kills 0: only the forced kills of the short tasks).
+        if (!context.Arguments.Has("reuse") && Directory.Exists(run.ArtifactsRoot)) Directory.Delete(run.ArtifactsRoot, recursive: true);
         context.Info($"chaos: seed {seed}, at least {wanted} kills, into {run.ArtifactsRoot}");
 
         var random = new Random(seed);
@@ -47,7 +50,7 @@ internal sealed class ChaosTask : BuildTask
             // Delays of 2–60 s; each kill that landed before anything was finished doubles the range, so a task
             // longer than the delays (a training epoch) still gets through.
             var delay = TimeSpan.FromSeconds((2 + random.NextDouble() * 58) * Math.Pow(2, Math.Min(stalled, 4)));
-            if (!study.WaitForExit(delay))
+            if (kills.Count < wanted && !study.WaitForExit(delay))
             {
                 var kind = random.NextDouble() < 0.5 ? "process group" : "one worker";
                 var running = Running(run, name);
@@ -58,6 +61,7 @@ internal sealed class ChaosTask : BuildTask
                 stalled = Progress(run, name) == progressBefore ? stalled + 1 : 0;
                 continue;
             }
+            study.Process.WaitForExit();
             if (study.Process.ExitCode != 0)
             {
                 // A worker kill ends its run with a failure once the other workers finish: expected, resume.
@@ -68,6 +72,29 @@ internal sealed class ChaosTask : BuildTask
             // Finished before enough kills: start over from nothing, keeping the count (another pass over every stage).
             context.Info($"chaos: the study finished after {kills.Count} kills; starting it again from nothing for more");
             Directory.Delete(run.ArtifactsRoot, recursive: true);
+        }
+
+        // The short tasks (a whole stage in one task: the data, the scoring of all evaluations, the comparison of all
+        // captures, the plots, the report) are seldom running when a random kill lands: each one no kill hit is rerun
+        // forced and killed a moment after it starts, then the study is resumed.
+        foreach (var target in WholeStageTasks(context, profile, run).Where(t => !kills.Any(k => k.Victims.Contains(t))))
+        {
+            var forced = Start(context, run, profile, "--task", target, "--force");
+            var started = Stopwatch.StartNew();
+            while (!forced.Process.HasExited && !Running(run, name).Contains(target) && started.Elapsed < TimeSpan.FromMinutes(5)) Thread.Sleep(20);
+            var delay = TimeSpan.FromSeconds(random.NextDouble() * 2);
+            if (!forced.WaitForExit(delay))
+            {
+                KillGroup(forced.Process, []);
+                forced.Process.WaitForExit();
+                kills.Add(new Kill(kills.Count + 1, clock.Elapsed.TotalSeconds, "process group, task forced", [target]));
+                context.Info($"chaos: kill {kills.Count} at {clock.Elapsed:hh\\:mm\\:ss} (process group, {target} forced, {delay.TotalSeconds:F1} s after it started)");
+            }
+            else context.Info($"chaos: {target} finished within {delay.TotalSeconds:F1} s, before its kill");
+            forced.Dispose();
+            using var resumed = Start(context, run, profile);
+            resumed.Process.WaitForExit();
+            if (resumed.Process.ExitCode != 0) throw new BuildFailedException($"chaos: the study did not resume after {target} was killed (exit {resumed.Process.ExitCode})");
         }
 
         var differences = Compare(reference, run, name);
@@ -87,11 +114,20 @@ internal sealed class ChaosTask : BuildTask
         public void Dispose() => Process.Dispose();
     }
 
-    /// <summary>`repro study run` up to the report, in a process group of its own (setsid), its output streamed.</summary>
-    private static RunningStudy Start(BuildContext context, IsolatedStudy run, string profile)
+    /// <summary>The tasks that are a whole stage (their id is the stage's name), in the study's order.</summary>
+    private static IReadOnlyList<string> WholeStageTasks(BuildContext context, string profile, IsolatedStudy run)
+    {
+        var (code, output) = context.Capture("dotnet", Cli.ArgsFor(context, profile, "study", "tasks", "--format", "json"), run.ProcessEnvironment());
+        if (code != 0) throw new BuildFailedException("chaos: cannot list the study's tasks");
+        return JsonDocument.Parse(output).RootElement.EnumerateArray().Select(t => t.GetProperty("id").GetString()!).Where(t => !t.Contains('/')).ToList();
+    }
+
+    /// <summary>`repro study run` (up to the report unless other arguments are given), in a process group of its own (setsid), its output streamed.</summary>
+    private static RunningStudy Start(BuildContext context, IsolatedStudy run, string profile, params string[] what)
     {
         var info = new ProcessStartInfo("setsid") { WorkingDirectory = context.RepoRoot, UseShellExecute = false };
-        foreach (var a in (string[])["dotnet", .. Cli.ArgsFor(context, profile, "study", "run", "--stage", "report")]) info.ArgumentList.Add(a);
+        string[] target = what.Length > 0 ? what : ["--stage", "report"];
+        foreach (var a in (string[])["dotnet", .. Cli.ArgsFor(context, profile, ["study", "run", .. target])]) info.ArgumentList.Add(a);
         foreach (var (k, v) in run.ProcessEnvironment())
             if (v is null) info.Environment.Remove(k);
             else info.Environment[k] = v;
