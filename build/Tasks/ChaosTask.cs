@@ -54,19 +54,19 @@ internal sealed class ChaosTask : BuildTask
             {
                 var kind = random.NextDouble() < 0.5 ? "process group" : "one worker";
                 var running = Running(run, name);
-                var hit = kind == "one worker" ? KillOneWorker(study.Process, random) ?? running : KillGroup(study.Process, running);
-                study.Process.WaitForExit();
+                var hit = kind == "one worker" ? KillOneWorker(study, random) ?? running : KillGroup(study, running);
+                study.WaitForExit();
                 kills.Add(new Kill(kills.Count + 1, clock.Elapsed.TotalSeconds, kind, hit));
                 context.Info($"chaos: kill {kills.Count} at {clock.Elapsed:hh\\:mm\\:ss} ({kind}; hit: {string.Join(", ", hit.DefaultIfEmpty("no task"))})");
                 stalled = Progress(run, name) == progressBefore ? stalled + 1 : 0;
                 continue;
             }
-            study.Process.WaitForExit();
-            if (study.Process.ExitCode != 0)
+            study.WaitForExit();
+            if (study.ExitCode != 0)
             {
                 // A worker kill ends its run with a failure once the other workers finish: expected, resume.
                 if (kills.Count > 0 && kills[^1].Kind == "one worker") continue;
-                throw new BuildFailedException($"chaos: the study failed on its own (exit {study.Process.ExitCode}) after {kills.Count} kills; see the output above");
+                throw new BuildFailedException($"chaos: the study failed on its own (exit {study.ExitCode}) after {kills.Count} kills; see the output above");
             }
             if (kills.Count >= wanted) break;
             // Finished before enough kills: start over from nothing, keeping the count (another pass over every stage).
@@ -81,20 +81,20 @@ internal sealed class ChaosTask : BuildTask
         {
             var forced = Start(context, run, profile, "--task", target, "--force");
             var started = Stopwatch.StartNew();
-            while (!forced.Process.HasExited && !Running(run, name).Contains(target) && started.Elapsed < TimeSpan.FromMinutes(5)) Thread.Sleep(20);
+            while (!forced.HasExited && !Running(run, name).Contains(target) && started.Elapsed < TimeSpan.FromMinutes(5)) Thread.Sleep(20);
             var delay = TimeSpan.FromSeconds(random.NextDouble() * 2);
             if (!forced.WaitForExit(delay))
             {
-                KillGroup(forced.Process, []);
-                forced.Process.WaitForExit();
+                KillGroup(forced, []);
+                forced.WaitForExit();
                 kills.Add(new Kill(kills.Count + 1, clock.Elapsed.TotalSeconds, "process group, task forced", [target]));
                 context.Info($"chaos: kill {kills.Count} at {clock.Elapsed:hh\\:mm\\:ss} (process group, {target} forced, {delay.TotalSeconds:F1} s after it started)");
             }
             else context.Info($"chaos: {target} finished within {delay.TotalSeconds:F1} s, before its kill");
             forced.Dispose();
             using var resumed = Start(context, run, profile);
-            resumed.Process.WaitForExit();
-            if (resumed.Process.ExitCode != 0) throw new BuildFailedException($"chaos: the study did not resume after {target} was killed (exit {resumed.Process.ExitCode})");
+            resumed.WaitForExit();
+            if (resumed.ExitCode != 0) throw new BuildFailedException($"chaos: the study did not resume after {target} was killed (exit {resumed.ExitCode})");
         }
 
         var differences = Compare(reference, run, name);
@@ -107,13 +107,6 @@ internal sealed class ChaosTask : BuildTask
             throw new BuildFailedException($"chaos: the interrupted run differs from the uninterrupted one ({differences.Count} differences; verify exit {verifyCode}); see {Path.Combine(chaosRoot, "report.md")}");
     }
 
-    private sealed class RunningStudy(Process process) : IDisposable
-    {
-        public Process Process { get; } = process;
-        public bool WaitForExit(TimeSpan timeout) => Process.WaitForExit(timeout);
-        public void Dispose() => Process.Dispose();
-    }
-
     /// <summary>The tasks that are a whole stage (their id is the stage's name), in the study's order.</summary>
     private static IReadOnlyList<string> WholeStageTasks(BuildContext context, string profile, IsolatedStudy run)
     {
@@ -123,7 +116,7 @@ internal sealed class ChaosTask : BuildTask
     }
 
     /// <summary>`repro study run` (up to the report unless other arguments are given), in a process group of its own (setsid), its output streamed.</summary>
-    private static RunningStudy Start(BuildContext context, IsolatedStudy run, string profile, params string[] what)
+    private static Process Start(BuildContext context, IsolatedStudy run, string profile, params string[] what)
     {
         var info = new ProcessStartInfo("setsid") { WorkingDirectory = context.RepoRoot, UseShellExecute = false };
         string[] target = what.Length > 0 ? what : ["--stage", "report"];
@@ -131,7 +124,7 @@ internal sealed class ChaosTask : BuildTask
         foreach (var (k, v) in run.ProcessEnvironment())
             if (v is null) info.Environment.Remove(k);
             else info.Environment[k] = v;
-        return new RunningStudy(Process.Start(info) ?? throw new BuildFailedException("cannot start the study"));
+        return Process.Start(info) ?? throw new BuildFailedException("cannot start the study");
     }
 
     /// <summary>SIGKILL to every process of the study's group (setsid made the study's pid its group id): every running task is hit.</summary>
