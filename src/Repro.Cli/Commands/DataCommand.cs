@@ -19,6 +19,18 @@ internal static class DataCommand
         command.Subcommands.Add(Pretraining());
         command.Subcommands.Add(Prepare());
         command.Subcommands.Add(Stats());
+        command.Subcommands.Add(Inspect());
+        return command;
+    }
+
+    private static Command Inspect()
+    {
+        var profile = new Option<string>("--profile") { Description = "a profile whose data.source is 'downloads' (paper)", DefaultValueFactory = _ => "paper" };
+        var set = new Option<string[]>("--set") { Description = "replace a profile setting, as in `study run`", DefaultValueFactory = _ => [] };
+        var repo = new Option<string>("--repo") { Description = "repository root (default: found from the working directory)", DefaultValueFactory = _ => "" };
+        var command = new Command("inspect", "What a study would read from the downloaded datasets, split by split, and whether the given darknet53.conv.74 fits, before anything trains.")
+            { profile, set, repo };
+        command.SetAction(Guarded(parse => DataInspection.Run(StudyCommand.Load(parse.GetValue(repo)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true).Context)));
         return command;
     }
 
@@ -66,7 +78,9 @@ internal static class DataCommand
 
     private static Command Generate()
     {
-        var domain = new Option<Domain>("--domain") { Description = "real (BDD100K format, camera effects) or synthetic (VIPER format, clean render)", Required = true };
+        var domain = new Option<Domain?>("--domain") { Description = "real (BDD100K format, camera effects) or synthetic (VIPER format, clean render); or give --layout" };
+        var layout = new Option<string?>("--layout") { Description = "write the scenes as a download is laid out: bdd100k (images/100k/{train,val,test}, labels of --release) or viper (train/ and val/ with img/ and bb/)" };
+        var release = new Option<string>("--release") { Description = "--layout bdd100k: the release whose label files to write, 2018 or 2020", DefaultValueFactory = _ => "2020" };
         var count = new Option<int>("--count") { Description = "number of images", DefaultValueFactory = _ => 100 };
         var seed = new Option<long>("--seed") { Description = "seed: same seed, same files", DefaultValueFactory = _ => 0 };
         var size = new Option<string>("--size") { Description = "image size WIDTHxHEIGHT", DefaultValueFactory = _ => "320x180" };
@@ -75,12 +89,19 @@ internal static class DataCommand
         var workers = new Option<int>("--workers") { Description = "parallel workers", DefaultValueFactory = _ => Environment.ProcessorCount };
         var realism = RealismOptions.Create();
         var command = new Command("generate", "Render a street-scene dataset in the real or the synthetic domain.");
-        foreach (var o in new Option[] { domain, count, seed, size, outDir, vocabulary, workers }) command.Options.Add(o);
+        foreach (var o in new Option[] { domain, layout, release, count, seed, size, outDir, vocabulary, workers }) command.Options.Add(o);
         realism.AddTo(command);
         command.SetAction(Guarded(parse =>
         {
             var (w, h) = ParseSize(parse.GetValue(size)!);
-            var d = parse.GetValue(domain);
+            var d = (parse.GetValue(layout), parse.GetValue(domain)) switch
+            {
+                (null, null) => throw new ArgumentException("give --domain (real or synthetic) or --layout (bdd100k or viper)"),
+                ("bdd100k", null or Domain.Real) => Domain.Real,
+                ("viper", null or Domain.Synthetic) => Domain.Synthetic,
+                (null, { } given) => given,
+                var (l, g) => throw new ArgumentException($"--layout '{l}'{(g is null ? "" : $" with --domain {g}")}: layouts are bdd100k (real) and viper (synthetic)"),
+            };
             var options = new GeneratorOptions
             {
                 Domain = d,
@@ -103,7 +124,13 @@ internal static class DataCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask($"{d} {w}x{h}", maxValue: Math.Max(1, options.Count));
-                    summary = StreetSceneGenerator.Generate(options, target, n => task.Value = n);
+                    summary = parse.GetValue(layout) switch
+                    {
+                        "bdd100k" => DownloadLayouts.WriteBdd(target, parse.GetValue(release)!, options),
+                        "viper" => DownloadLayouts.WriteViper(target, options),
+                        _ => StreetSceneGenerator.Generate(options, target, n => task.Value = n),
+                    };
+                    task.Value = task.MaxValue;
                 });
             AnsiConsole.MarkupLine($"[green]{summary.Images}[/] images, {summary.LabelledBoxes} labelled boxes in {Markup.Escape(target)} " +
                                    $"({summary.ImagesPerSecond:F0} images/s on {options.Workers} workers)");

@@ -48,6 +48,7 @@ internal static class StudyCommand
                 // one thread): float sums split across threads round differently, and rerunning one task must write
                 // the bytes the whole study writes.
                 torch.set_num_threads(CpuJobs.ThreadsPerTask(slots));
+            plan.CheckInputs(parse.GetValue(task) is { Length: > 0 } t ? t : Target(plan, parse.GetValue(stage)!));
             var outcomes = parse.GetValue(task) is { Length: > 0 } only
                 ? [StudyRunner.RunTask(plan, only, parse.GetValue(force), wait)]
                 : slots > 1 || deviceList.Length > 0
@@ -139,7 +140,7 @@ internal static class StudyCommand
 
         return new Command("study", "Run the paper's study stage by stage or task by task (incremental, resumable).")
         {
-            run, status, verify, StudyTasksCommand.Create(profile, stage, root, set), figures, pack, unpack, export,
+            run, status, verify, StudyTasksCommand.Create(profile, stage, root, set), StudyEstimateCommand.Create(profile, root, set), figures, pack, unpack, export,
         };
     }
 

@@ -83,7 +83,11 @@ public sealed record Profile
         if (Model.Anchors is not ("cfg" or "fitted")) yield return $"model.anchors: '{Model.Anchors}' is neither 'cfg' nor 'fitted'";
         if (Analysis.Images < 4) yield return "analysis.images: at least 4";
         if (Analysis.Sizes.Length == 0) yield return "analysis.sizes: at least one size";
-        if (Data.Source is not ("generated" or "paths")) yield return $"data.source: '{Data.Source}' is neither 'generated' nor 'paths'";
+        if (Data.Source is not ("generated" or "downloads")) yield return $"data.source: '{Data.Source}' is neither 'generated' nor 'downloads'";
+        if (Data.BadImages is not ("skip" or "error")) yield return $"data.badImages: '{Data.BadImages}' is neither 'skip' nor 'error'";
+        if (Data.Bdd is { } bdd && bdd.Release is not ("auto" or "2018" or "2020")) yield return $"data.bdd.release: '{bdd.Release}' is not auto, 2018 or 2020";
+        if (Data.Bdd is { Splits.Length: 0 }) yield return "data.bdd.splits: at least one split";
+        if (Data.Gtav is { Splits.Length: 0 }) yield return "data.gtav.splits: at least one split";
     }
 
     /// <summary>Replaces ${VAR} with the environment's value; a missing variable is an error naming it and the setting.</summary>
@@ -95,13 +99,18 @@ public sealed record Profile
 
 public sealed record DataSettings
 {
-    /// <summary>"generated" (the embedded two-domain street scenes) or "paths" (BDD100K + GTAV on disk).</summary>
+    /// <summary>"generated" (the embedded two-domain street scenes) or "downloads" (BDD100K and VIPER as published, on disk).</summary>
     [JsonPropertyName("source")] public string Source { get; init; } = "generated";
     [JsonPropertyName("real")] public GeneratedDomain? Real { get; init; }
     [JsonPropertyName("synthetic")] public GeneratedDomain? Synthetic { get; init; }
     [JsonPropertyName("pretrainSet")] public PretrainSet? PretrainSet { get; init; }
-    [JsonPropertyName("bdd")] public BddPaths? Bdd { get; init; }
-    [JsonPropertyName("gtav")] public string? GtavRoot { get; init; }
+    /// <summary>BDD100K's download root and the official splits pooled into the real dataset (downloads).</summary>
+    [JsonPropertyName("bdd")] public DownloadSettings? Bdd { get; init; }
+    /// <summary>VIPER's download root and the official splits pooled into the synthetic dataset (downloads).</summary>
+    [JsonPropertyName("gtav")] public DownloadSettings? Gtav { get; init; }
+    /// <summary>An image that cannot be read (truncated, not an image): "skip" it, counted and named in the data
+    /// report, or make it an "error" that stops the data stage.</summary>
+    [JsonPropertyName("badImages")] public string BadImages { get; init; } = "skip";
     [JsonPropertyName("splitSeed")] public int SplitSeed { get; init; }
     [JsonPropertyName("labelMap")] public string LabelMap { get; init; } = "experiments/label-map.json";
 }
@@ -128,9 +137,16 @@ public sealed record PretrainSet(
     public double[]? Realism { get; init; }
 }
 
-public sealed record BddPaths(
-    [property: JsonPropertyName("images")] string Images,
-    [property: JsonPropertyName("labels")] string Labels);
+/// <summary>
+/// A dataset as downloaded: its root (the readers find the release's files under it, docs/datasets.md), the official
+/// splits to pool before the study splits 60/20/20, and for BDD100K which release's labels ("auto": 2020's if present).
+/// </summary>
+public sealed record DownloadSettings(
+    [property: JsonPropertyName("root")] string Root,
+    [property: JsonPropertyName("splits")] string[] Splits)
+{
+    [JsonPropertyName("release")] public string Release { get; init; } = "auto";
+}
 
 public sealed record ModelSettings
 {

@@ -46,6 +46,7 @@ public sealed record StageCode(string Version, IReadOnlyList<string> Sources)
         "Experiments/StageCode.cs",
         "Experiments/Study.cs",
         "Experiments/StudyContext.cs",
+        "Experiments/StudyCost.cs",
         "Experiments/StudyPlan.cs",
         "Experiments/StudyRunner.cs",
         "Experiments/StudyTask.cs",

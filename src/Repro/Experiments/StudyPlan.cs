@@ -66,6 +66,15 @@ public sealed class StudyPlan
         return Tasks.Where(t => needed.Contains(t.Id)).ToList();
     }
 
+    /// <summary>
+    /// Finds the external inputs of every task up to the target (downloads' label files, the given backbone, checked
+    /// against the cfg), so that a missing or wrong file is an error naming it before any task runs, not hours in.
+    /// </summary>
+    public void CheckInputs(string stageOrTask)
+    {
+        foreach (var task in UpTo(stageOrTask)) _ = task.ExternalInputs;
+    }
+
     /// <summary>The stage and everything it needs, dependencies first.</summary>
     public IReadOnlyList<StudyTask> UpTo(string stageOrTask) => UpTo(Select(stageOrTask));
 

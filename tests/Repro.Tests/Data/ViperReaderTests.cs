@@ -19,19 +19,19 @@ public class ViperReaderTests
     public void MapsClassIdsAndAppliesHoodAndAreaFilters()
     {
         using var dir = Fixture("""
-            5,24,10,20,60,50
-            6,25,70,20,110,50
-            7,28,120,10,190,60
-            8,20,30,40,34,48
-            9,22,0,40,11,49
-            10,23,40,60,52,75
-            11,26,100,30,140,70
-            12,27,150,30,180,55
-            1,24,0,80,200,100
-            13,24,5,5,10,10
-            14,9,0,0,200,40
-            15,99,1,1,20,20
-            16,24,190,80,215,95
+            24,5,10,20,60,50
+            25,6,70,20,110,50
+            28,7,120,10,190,60
+            20,8,30,40,34,48
+            22,9,0,40,11,49
+            23,10,40,60,52,75
+            26,11,100,30,140,70
+            27,12,150,30,180,55
+            24,1,0,80,200,100
+            24,13,5,5,10,10
+            9,14,0,0,200,40
+            99,15,1,1,20,20
+            24,16,190,80,215,95
             """);
         var read = ViperReader.Read(dir.Path);
         Assert.That(read.Images, Has.Count.EqualTo(1));
@@ -60,9 +60,9 @@ public class ViperReaderTests
     public void FiltersCanBeSwitchedOffAndScaled()
     {
         using var dir = Fixture("""
-            1,24,0,80,200,100
-            2,20,30,40,34,48
-            3,20,30,40,40,50
+            24,1,0,80,200,100
+            20,2,30,40,34,48
+            20,3,30,40,40,50
             """);
         var none = ViperReader.Read(dir.Path, filter: BoxFilter.None);
         Assert.That(none.Images[0].Boxes, Has.Count.EqualTo(3));
@@ -90,22 +90,42 @@ public class ViperReaderTests
     {
         using var dir = new TempDirectory();
         DataFixtures.WriteImage(Path.Combine(dir.Path, "seqA", "f1.png"), 50, 40);
-        dir.File(Path.Combine("seqA", "f1.csv"), "3,24,10,10,40,30\n");
-        dir.File(Path.Combine("seqA", "f2.csv"), "3,24,10,10,40,30\n");
+        dir.File(Path.Combine("seqA", "f1.csv"), "24,3,10,10,40,30\n");
+        dir.File(Path.Combine("seqA", "f2.csv"), "24,3,10,10,40,30\n");
         var read = ViperReader.Read(dir.Path);
         Assert.That(read.Images.Select(i => i.Id), Is.EqualTo(new[] { "seqA/f1" }));
         Assert.That(read.Report.SkippedImages[SkipReason.MissingImage], Is.EqualTo(1));
         Assert.That(read.Report.Messages[0], Does.Contain("f2.csv").And.Contain("seqA/f2"));
     }
 
-    [TestCase("1,24,10,20,30\n", "line 1", "expected 6")]
-    [TestCase("1,24,10,20,30,40\n\n2,car,1,2,3,4\n", "line 3", "integers")]
-    [TestCase("1,24,10,20,30,40\n2,24,1,2,x,4\n", "line 2", "coordinate 3")]
-    [TestCase("instance,class,left,top,right,bottom\n", "line 1", "integers")]
+    [TestCase("24,1,10,20,30\n", "line 1", "expected 28")]
+    [TestCase("24,1,10,20,30,40,0,0,0\n", "line 1", "expected 28")]
+    [TestCase("24,1,10,20,30,40\n\n24,car,1,2,3,4\n", "line 3", "integers")]
+    [TestCase("24,1,10,20,30,40\n24,2,1,2,x,4\n", "line 2", "coordinate 3")]
+    [TestCase("class,instance,left,top,right,bottom\n", "line 1", "integers")]
     public void MalformedCsvIsAnErrorNamingFileAndLine(string csv, string line, string what)
     {
         using var dir = Fixture(csv);
         var e = Assert.Throws<InvalidDataException>(() => ViperReader.Read(dir.Path));
         Assert.That(e!.Message, Does.Contain("001_00000.csv").And.Contain(line).And.Contain(what));
+    }
+
+    [Test]
+    public void ReadsVipersFullRowsOfTwentyEightColumns()
+    {
+        // class, instance, 2D box, 3D box in model coordinates (6), its 4×4 transform to the camera (16), as VIPER ships them.
+        var row = "24,1037,10,20,60,50," + string.Join(",", Enumerable.Repeat("0.5", 6)) + "," + string.Join(",", Enumerable.Range(0, 16)) + "\n";
+        using var dir = Fixture(row);
+        var read = ViperReader.Read(dir.Path);
+        Assert.That(read.Images[0].Boxes, Is.EqualTo(new[] { new BoundingBox(CommonClass.Car, 10, 20, 60, 50) }));
+    }
+
+    [Test]
+    public void ColumnsInTheOtherOrderAreAnErrorThatSaysSo()
+    {
+        // The instance id first: mostly ids that no VIPER class has. Read as classes, they would pass as unknown categories.
+        using var dir = Fixture("1037,24,10,20,60,50\n1038,24,70,20,110,50\n5,20,30,40,40,50\n");
+        var e = Assert.Throws<InvalidDataException>(() => ViperReader.Read(dir.Path))!;
+        Assert.That(e.Message, Does.Contain("2 of 3").And.Contain("class id, instance id"));
     }
 }

@@ -11,7 +11,7 @@ public class ProtocolDeparturesTests
         var ci = Profile.Named(RepoPaths.Root, "ci");
         var departures = ProtocolDepartures.Between(paper, ci).ToDictionary(d => d.Setting);
         Assert.That(departures["model.width"], Is.EqualTo(new ProtocolDeparture("model.width", "1", "0.125")));
-        Assert.That(departures["data.source"].Paper, Is.EqualTo("\"paths\""));
+        Assert.That(departures["data.source"].Paper, Is.EqualTo("\"downloads\""));
         Assert.That(departures.Keys, Does.Contain("training.lr").And.Contain("model.inputSize").And.Contain("data.real.count"));
         Assert.That(departures.Keys, Does.Not.Contain("name").And.Not.Contain("evaluation.iou"), "the name is not a departure; equal settings are not listed");
         Assert.That(ProtocolDepartures.Between(paper, paper), Is.Empty);

@@ -122,4 +122,35 @@ public class DarknetWeightsTests
         File.WriteAllBytes(path, new byte[10]);
         Assert.That(Assert.Throws<InvalidDataException>(() => DarknetWeights.Load(path, five))!.Message, Does.Contain("truncated header"));
     }
+
+    [Test]
+    public void TheOfficialDarknet53Conv74HasTheSizeTheCfgGivesAtWidthOne()
+    {
+        // pjreddie's darknet53.conv.74: a 20-byte header (0.2.0, 64-bit seen) and layers 0–74's floats.
+        var cfg = BuiltinCfgs.YoloV3(new ModelOverrides(5, 1.0, 416));
+        Assert.That(DarknetWeights.FloatCount(cfg), Is.EqualTo(40_620_640));
+        Assert.That(20 + 4 * DarknetWeights.FloatCount(cfg), Is.EqualTo(162_482_580));
+    }
+
+    [Test]
+    public void VerifyFromTheCfgAloneAgreesWithLoadAndNamesWhatIsWrong()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var network = ModelTestKit.TinyYolo(seed: 41);
+        var cfg = BuiltinCfgs.YoloV3(new ModelOverrides(null, 0.125, 64));
+        Assert.That(DarknetWeights.FloatCount(cfg), Is.EqualTo(DarknetWeights.FloatCount(network, DarknetWeights.BackboneCutoff)),
+            "the shapes' count is the built network's");
+        var path = Path.Combine(dir, "darknet53.conv.74");
+        DarknetWeights.Save(path, network, DarknetWeights.BackboneCutoff);
+        Assert.That(DarknetWeights.Verify(path, cfg), Is.EqualTo(DarknetWeightsHeader.Current));
+
+        var wider = BuiltinCfgs.YoloV3(new ModelOverrides(null, 0.25, 64));
+        var e = Assert.Throws<InvalidDataException>(() => DarknetWeights.Verify(path, wider))!;
+        Assert.That(e.Message, Does.Contain(path).And.Contain("size mismatch").And.Contain($"{20 + 4 * DarknetWeights.FloatCount(wider):N0} bytes"));
+
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^4]); // one float short: a download cut off
+        Assert.That(Assert.Throws<InvalidDataException>(() => DarknetWeights.Verify(path, cfg))!.Message, Does.Contain("size mismatch"));
+        Assert.That(Assert.Throws<FileNotFoundException>(() => DarknetWeights.Verify(Path.Combine(dir, "absent"), cfg))!.Message, Does.Contain("absent"));
+    }
 }

@@ -55,6 +55,7 @@ public static class BddReader
             for (var i = 0; i < frame.Labels.Count; i++)
             {
                 var label = frame.Labels[i];
+                report.Saw(label.Category);
                 switch (vocabulary.Lookup(label.Category, out var cls))
                 {
                     case LabelLookup.Ignored:
@@ -70,7 +71,8 @@ public static class BddReader
                     report.Note($"{item}, label {i}: category '{label.Category}' has no box2d");
                     continue;
                 }
-                if (filter.TryAccept(cls, b.X1, b.Y1, b.X2, b.Y2, width, height, report, out var box)) boxes.Add(box);
+                var labelIndex = i;
+                if (filter.TryAccept(cls, b.X1, b.Y1, b.X2, b.Y2, width, height, report, out var box, () => $"{item}, label {labelIndex}")) boxes.Add(box);
             }
             images.Add(new LabeledImage(Path.GetFileNameWithoutExtension(frame.Name), imagePath, width, height, boxes));
         }

@@ -140,7 +140,7 @@ public static class StreetSceneGenerator
         foreach (var o in scene.Objects)
         {
             if (o.Kind.ViperClassId() is not { } classId || !scene.Visible.TryGetValue(o.Instance, out var e)) continue;
-            csv.Append(CultureInfo.InvariantCulture, $"{o.Instance},{classId},{e.X1},{e.Y1},{e.X2},{e.Y2}\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{classId},{o.Instance},{e.X1},{e.Y1},{e.X2},{e.Y2}\n");
             count++;
         }
         AtomicFile.WriteAllText(Path.Combine(outDirectory, "bb", id + ".csv"), csv.ToString());

@@ -43,14 +43,18 @@ public sealed record BoxFilter
 
     /// <summary>
     /// Clips a box to the image and applies the filters; false (and a counted drop) when the box does not survive.
+    /// A box with no area in the image, and one clipped because it reached outside, is also named in the report
+    /// (<paramref name="item"/>: the file and row it came from).
     /// </summary>
     internal bool TryAccept(CommonClass cls, double x1, double y1, double x2, double y2, int width, int height,
-                            ReadReport report, out BoundingBox box)
+                            ReadReport report, out BoundingBox box, Func<string>? item = null)
     {
         box = default;
+        string Box() => FormattableString.Invariant($"box [{x1}, {y1}, {x2}, {y2}]");
         if (!double.IsFinite(x1) || !double.IsFinite(y1) || !double.IsFinite(x2) || !double.IsFinite(y2))
         {
             report.Drop(DropReason.NonPositiveArea);
+            if (item is not null) report.Note($"{item()}: {Box()} is not finite; dropped");
             return false;
         }
         var cx1 = Math.Clamp(x1, 0, width);
@@ -60,9 +64,14 @@ public sealed record BoxFilter
         if (cx2 - cx1 <= 0 || cy2 - cy1 <= 0)
         {
             report.Drop(DropReason.NonPositiveArea);
+            if (item is not null) report.Note($"{item()}: {Box()} has no area inside the {width}x{height} image; dropped");
             return false;
         }
-        if (cx1 != x1 || cy1 != y1 || cx2 != x2 || cy2 != y2) report.ClippedBoxes++;
+        if (cx1 != x1 || cy1 != y1 || cx2 != x2 || cy2 != y2)
+        {
+            report.ClippedBoxes++;
+            if (item is not null) report.Note($"{item()}: {Box()} reaches outside the {width}x{height} image; clipped to it");
+        }
         if (DropHood && IsHood((float)cx1, (float)cy1, (float)cx2, (float)cy2, width, height))
         {
             report.Drop(DropReason.Hood);

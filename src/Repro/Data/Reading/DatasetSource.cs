@@ -25,6 +25,9 @@ public sealed record DatasetSource(DatasetFormat Format, string Root, string? La
     /// </summary>
     public int? AreaReferenceWidth { get; init; }
 
+    /// <summary>Put before every image id (VIPER splits pooled into one dataset: each numbers its sequences from 001).</summary>
+    public string IdPrefix { get; init; } = "";
+
     public const string ManifestName = "dataset.json";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -81,7 +84,7 @@ public sealed record DatasetSource(DatasetFormat Format, string Root, string? La
         return Format switch
         {
             DatasetFormat.Bdd100k => BddReader.Read(LabelFile!, ImageDirectory!, labelMap, filter, name),
-            _ => ViperReader.Read(Root, labelMap, filter, name),
+            _ => ViperReader.Read(Root, labelMap, filter, name, IdPrefix),
         };
     }
 }

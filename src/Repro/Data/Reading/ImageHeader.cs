@@ -4,7 +4,9 @@ namespace Repro.Data.Reading;
 
 /// <summary>
 /// Width and height from a PNG or JPEG header without decoding the pixels: indexing 100k images must not decode
-/// them all, yet boxes must be clipped to the true image size and a missing or non-image file caught early.
+/// them all, yet boxes must be clipped to the true image size and a missing or non-image file caught early. A file
+/// cut short (an interrupted download or copy) keeps its header, so the end is checked too: a JPEG must end with its
+/// end-of-image marker and a PNG with its IEND chunk, within the last <see cref="TailBytes"/> (some writers pad).
 /// </summary>
 internal static class ImageHeader
 {
@@ -20,13 +22,13 @@ internal static class ImageHeader
             {
                 width = BinaryPrimitives.ReadInt32BigEndian(head[16..]);
                 height = BinaryPrimitives.ReadInt32BigEndian(head[20..]);
-                error = "";
-                return Valid(width, height, out error);
+                return Valid(width, height, out error) && EndsWith(stream, PngEnd, "truncated PNG: no IEND chunk at its end", out error);
             }
             if (n >= 4 && head[0] == 0xFF && head[1] == 0xD8)
             {
                 stream.Position = 2;
-                return TryReadJpeg(stream, out width, out height, out error);
+                return TryReadJpeg(stream, out width, out height, out error)
+                       && EndsWith(stream, JpegEnd, "truncated JPEG: no end-of-image marker (FF D9) at its end", out error);
             }
             error = "not a PNG or JPEG file";
             return false;
@@ -36,6 +38,21 @@ internal static class ImageHeader
             error = e.Message;
             return false;
         }
+    }
+
+    /// <summary>How far from the end the end marker may sit (writers and cameras sometimes pad after it).</summary>
+    public const int TailBytes = 1024;
+
+    private static readonly byte[] JpegEnd = [0xFF, 0xD9];
+    private static readonly byte[] PngEnd = [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]; // "IEND" and its CRC
+
+    private static bool EndsWith(FileStream stream, byte[] marker, string problem, out string error)
+    {
+        var tail = new byte[(int)Math.Min(TailBytes, stream.Length)];
+        stream.Position = stream.Length - tail.Length;
+        stream.ReadExactly(tail);
+        error = tail.AsSpan().LastIndexOf(marker) >= 0 ? "" : $"{problem} ({stream.Length} bytes)";
+        return error.Length == 0;
     }
 
     private static bool Valid(int width, int height, out string error)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Repro.Data.Downloads;
 using Repro.Data.Generation;
 using Repro.Data.Labels;
 using Repro.Data.Pretraining;
@@ -9,7 +10,8 @@ namespace Repro.Experiments.Stages;
 
 /// <summary>
 /// The datasets of the study: generated two-domain street scenes (and the pre-training set), or BDD100K and
-/// GTAV/VIPER from disk; read through the same readers, label map and filters either way, then split 60/20/20.
+/// GTAV/VIPER as downloaded (their official splits pooled, docs/datasets.md); read through the same readers, label
+/// map and filters either way, then split 60/20/20 from the profile's seed.
 /// </summary>
 public sealed class DataStage : SingleTaskStage
 {
@@ -18,36 +20,56 @@ public sealed class DataStage : SingleTaskStage
 
     public override string Name => "data";
     public override IReadOnlyList<string> DependsOn => [];
-    public override StageCode Code => new("data.2", ["Data", "Experiments/Stages/DataStage.cs", "Experiments/Stages/DatasetIndex.cs"]);
+    public override StageCode Code => new("data.3", ["Data", "Experiments/Stages/DataStage.cs", "Experiments/Stages/DatasetIndex.cs"]);
 
     // Paths are not settings: the label map and the datasets on disk are external inputs, fingerprinted by content.
     public override object Settings(Profile profile) => new
     {
         profile.Data.Source, profile.Data.Real, profile.Data.Synthetic, profile.Data.PretrainSet, profile.Data.SplitSeed,
+        profile.Data.BadImages, Bdd = Pooled(profile.Data.Bdd), Gtav = Pooled(profile.Data.Gtav),
     };
 
+    // Which splits of a download are pooled, and which release: settings (the root is a path, its files are inputs).
+    private static object? Pooled(DownloadSettings? download) => download is null ? null : new { download.Splits, download.Release };
+
     /// <summary>
-    /// The label map, and for data on disk BDD100K's label file and VIPER's box files. The images themselves are not
-    /// hashed (a hundred thousand files on every status check): a dataset's images are taken to be immutable.
+    /// The label map, and for downloaded data each pooled split's label files (BDD100K's JSON, VIPER's box CSVs).
+    /// The images themselves are not hashed (a hundred thousand files on every status check): a dataset's images
+    /// are taken to be immutable. Finding the files here, when the study is planned, makes a missing piece of a
+    /// download an error before any stage runs.
     /// </summary>
     public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context)
     {
         var data = context.Profile.Data;
         var inputs = new List<ExternalInput> { new("data.labelMap", context.ResolvePath(data.LabelMap, "data.labelMap")) };
-        if (data.Source == "paths")
-        {
-            if (data.Bdd is { } bdd) inputs.Add(new("data.bdd.labels", context.ResolvePath(bdd.Labels, "data.bdd.labels")));
-            if (data.GtavRoot is { } gtav) inputs.Add(new("data.gtav", context.ResolvePath(gtav, "data.gtav"), "*.csv"));
-        }
+        if (data.Source == "downloads")
+            foreach (var (setting, download) in Downloads(context))
+                foreach (var part in download.Parts)
+                    inputs.Add(part.Source.Format == DatasetFormat.Viper
+                        ? new($"{setting}.{part.Split}", part.Labels, "*.csv")
+                        : new($"{setting}.{part.Split}", part.Labels));
         return inputs;
+    }
+
+    /// <summary>The profile's downloads, found under their roots (an error names what was expected and is missing).</summary>
+    public static IReadOnlyList<(string Setting, DownloadedDataset Dataset)> Downloads(StudyContext context)
+    {
+        var data = context.Profile.Data;
+        var bdd = data.Bdd ?? throw Missing("data.bdd");
+        var gtav = data.Gtav ?? throw Missing("data.gtav");
+        return
+        [
+            ("data.bdd", BddDownload.Find(context.ResolvePath(bdd.Root, "data.bdd.root"), bdd.Splits, bdd.Release)),
+            ("data.gtav", ViperDownload.Find(context.ResolvePath(gtav.Root, "data.gtav.root"), gtav.Splits)),
+        ];
     }
 
     public override void Run(StudyContext context)
     {
         var dir = context.StageDir(Name);
         var data = context.Profile.Data;
-        var labelMapPath = context.ResolvePath(data.LabelMap, "data.labelMap");
-        DatasetSource realSource, syntheticSource;
+        var labelMap = LabelMap.Load(context.ResolvePath(data.LabelMap, "data.labelMap"));
+        Func<DatasetRead> readReal, readSynthetic;
         if (data.Source == "generated")
         {
             var pretrain = data.PretrainSet ?? throw Missing("data.pretrainSet");
@@ -55,24 +77,26 @@ public sealed class DataStage : SingleTaskStage
             {
                 PerClass = pretrain.PerClass, Seed = pretrain.Seed, Size = pretrain.Size, Realism = PretrainRealism(pretrain),
             };
-            realSource = Generate(context, Domain.Real, data.Real ?? throw Missing("data.real"), Path.Combine(dir, Real));
-            syntheticSource = Generate(context, Domain.Synthetic, data.Synthetic ?? throw Missing("data.synthetic"), Path.Combine(dir, Synthetic));
+            var realSource = Generate(context, Domain.Real, data.Real ?? throw Missing("data.real"), Path.Combine(dir, Real));
+            var syntheticSource = Generate(context, Domain.Synthetic, data.Synthetic ?? throw Missing("data.synthetic"), Path.Combine(dir, Synthetic));
             context.Progress.Log($"generating the pre-training set: {pretrain.PerClass} images per class, {pretrain.Size} px");
             PretrainingSetGenerator.Generate(pretrainOptions, Path.Combine(dir, "pretrain"));
+            readReal = () => realSource.Read(labelMap);
+            readSynthetic = () => syntheticSource.Read(labelMap);
         }
         else
         {
-            var bdd = data.Bdd ?? throw Missing("data.bdd");
-            realSource = DatasetSource.Bdd(context.ResolvePath(bdd.Labels, "data.bdd.labels"), context.ResolvePath(bdd.Images, "data.bdd.images"));
-            syntheticSource = DatasetSource.ViperRoot(context.ResolvePath(data.GtavRoot ?? throw Missing("data.gtav"), "data.gtav"));
+            var downloads = Downloads(context);
+            readReal = () => downloads[0].Dataset.Read(labelMap, context.Progress.Log);
+            readSynthetic = () => downloads[1].Dataset.Read(labelMap, context.Progress.Log);
         }
 
-        var labelMap = LabelMap.Load(labelMapPath);
-        foreach (var (domain, source) in new[] { (Real, realSource), (Synthetic, syntheticSource) })
+        foreach (var (domain, readDataset) in new[] { (Real, readReal), (Synthetic, readSynthetic) })
         {
-            context.Progress.Log($"reading the {domain} dataset from {source.Root}");
-            var read = source.Read(labelMap);
-            if (read.Images.Count < 10) throw new InvalidDataException($"{source.Root}: only {read.Images.Count} usable images in the {domain} dataset");
+            context.Progress.Log($"reading the {domain} dataset");
+            var read = readDataset();
+            if (data.BadImages == "error") read.Report.ThrowIfUnreadable($"the {domain} dataset ({read.Name})", "data.badImages is 'error'");
+            if (read.Images.Count < 10) throw new InvalidDataException($"{read.Name}: only {read.Images.Count} usable images in the {domain} dataset");
             var split = DatasetSplit.Create(read.Images.Select(i => i.Id), data.SplitSeed);
             new DatasetIndex(domain, read.Images, split).Write(dir, DatasetRoots.Of(context));
             DataReport.Create(read, split).Write(Path.Combine(dir, $"{domain}-report.json"));
@@ -103,5 +127,5 @@ public sealed class DataStage : SingleTaskStage
             $"data.pretrainSet.realism: [{string.Join(", ", given.Select(v => v.ToString(CultureInfo.InvariantCulture)))}] is not a range [low, high] with 0 ≤ low ≤ high ≤ 1"),
     };
 
-    private static InvalidDataException Missing(string setting) => new($"the profile's data.source is set, but {setting} is missing");
+    private static InvalidDataException Missing(string setting) => new($"{setting} is missing from the profile, and its data.source needs it");
 }

@@ -9,8 +9,8 @@ namespace Repro.Experiments.Stages;
 /// <summary>
 /// A dataset as the data stage left it: every usable image with its boxes in the common label space, and the
 /// 60/20/20 split. Later stages read this instead of re-parsing BDD100K's gigabyte of JSON. Image paths are stored
-/// relative to a named root (<see cref="DatasetRoots"/>: the data stage's folder, BDD100K's image folder, the VIPER
-/// root), written "&lt;root&gt;/relative/path", and resolved against the roots of the machine that reads the index:
+/// relative to a named root (<see cref="DatasetRoots"/>: the data stage's folder, the BDD100K and VIPER download
+/// roots), written "&lt;root&gt;/relative/path", and resolved against the roots of the machine that reads the index:
 /// the data task's outputs hold no absolute path and move between machines.
 /// </summary>
 public sealed record DatasetIndex(string Domain, IReadOnlyList<LabeledImage> Images, DatasetSplit Split)
@@ -55,7 +55,7 @@ public sealed record DatasetIndex(string Domain, IReadOnlyList<LabeledImage> Ima
 
 /// <summary>
 /// The folders dataset images live under, by name: "data" (the data stage's folder, where generated images go),
-/// "data.bdd.images" and "data.gtav" (the profile's settings, resolved on this machine when first needed).
+/// "data.bdd" and "data.gtav" (the download roots the profile names, resolved on this machine when first needed).
 /// </summary>
 public sealed class DatasetRoots(IReadOnlyDictionary<string, Func<string>> roots)
 {
@@ -64,8 +64,8 @@ public sealed class DatasetRoots(IReadOnlyDictionary<string, Func<string>> roots
     public static DatasetRoots Of(StudyContext context) => new(new Dictionary<string, Func<string>>
     {
         ["data"] = () => context.StageDir("data"),
-        ["data.bdd.images"] = () => context.ResolvePath(context.Profile.Data.Bdd?.Images ?? throw new InvalidDataException("the index names data.bdd.images, but the profile has no data.bdd"), "data.bdd.images"),
-        ["data.gtav"] = () => context.ResolvePath(context.Profile.Data.GtavRoot ?? throw new InvalidDataException("the index names data.gtav, but the profile has none"), "data.gtav"),
+        ["data.bdd"] = () => context.ResolvePath(context.Profile.Data.Bdd?.Root ?? throw new InvalidDataException("the index names data.bdd, but the profile has no data.bdd"), "data.bdd.root"),
+        ["data.gtav"] = () => context.ResolvePath(context.Profile.Data.Gtav?.Root ?? throw new InvalidDataException("the index names data.gtav, but the profile has no data.gtav"), "data.gtav.root"),
     });
 
     private string Root(string name) => resolved.TryGetValue(name, out var r) ? r : resolved[name] = Path.GetFullPath(roots[name]());

@@ -32,8 +32,8 @@ public sealed class PretrainStage : SingleTaskStage
     };
 
     public override IReadOnlyList<ExternalInput> ExternalInputs(StudyContext context) =>
-        context.Profile.Model.BackboneWeights is { } given
-            ? [new("model.backboneWeights", context.ResolvePath(given, "model.backboneWeights"))]
+        StudyNetworks.GivenBackbone(context) is { } given
+            ? [new("model.backboneWeights", given)]
             : [new("model.classifierCfg", context.ResolvePath(context.Profile.Model.ClassifierCfg, "model.classifierCfg"))];
 
     public override bool UsesDevice => true;
@@ -41,10 +41,8 @@ public sealed class PretrainStage : SingleTaskStage
     public override void Run(StudyContext context)
     {
         var dir = context.StageDir(Name);
-        if (context.Profile.Model.BackboneWeights is { } given)
+        if (StudyNetworks.GivenBackbone(context) is { } path)
         {
-            var path = context.ResolvePath(given, "model.backboneWeights");
-            if (!File.Exists(path)) throw new FileNotFoundException($"model.backboneWeights: {path} does not exist", path);
             context.Progress.Log($"using the given backbone {path}; no pre-training");
             return;
         }

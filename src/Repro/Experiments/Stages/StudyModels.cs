@@ -51,10 +51,29 @@ public static class StudyNetworks
     public static IReadOnlyList<ExternalInput> DetectorInputs(StudyContext context, bool withBackbone) =>
     [
         new("model.cfg", context.ResolvePath(context.Profile.Model.Cfg, "model.cfg")),
-        .. withBackbone && context.Profile.Model.BackboneWeights is { } given
-            ? [new ExternalInput("model.backboneWeights", context.ResolvePath(given, "model.backboneWeights"))]
+        .. withBackbone && GivenBackbone(context) is { } given
+            ? [new ExternalInput("model.backboneWeights", given)]
             : Array.Empty<ExternalInput>(),
     ];
+
+    /// <summary>
+    /// The profile's darknet53.conv.74 (null when the pretrain stage makes the backbone), checked against the
+    /// detector's cfg at the profile's width: its header, and exactly the floats of layers 0–74. Tasks name it among
+    /// their inputs, so a study finds a wrong or truncated file when it is planned, before any stage runs.
+    /// </summary>
+    public static string? GivenBackbone(StudyContext context)
+    {
+        if (context.Profile.Model.BackboneWeights is not { } given) return null;
+        var path = context.ResolvePath(given, "model.backboneWeights");
+        var cfg = CfgParser.ParseFile(context.ResolvePath(context.Profile.Model.Cfg, "model.cfg"))
+            .With(new ModelOverrides(Classes, context.Profile.Model.Width, context.Profile.Model.InputSize));
+        try { DarknetWeights.Verify(path, cfg); }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            throw new InvalidDataException($"model.backboneWeights: {e.Message}", e);
+        }
+        return path;
+    }
 
     /// <summary>darknet53.conv.74 from the profile (paper), or the one the pretrain stage wrote.</summary>
     public static string BackboneWeights(StudyContext context) =>

@@ -29,6 +29,28 @@ public static class DarknetWeights
     /// <summary>Layers 0–74: the part of YOLOv3 that <c>darknet53.conv.74</c> holds.</summary>
     public const int BackboneCutoff = 75;
 
+    /// <summary>
+    /// Floats a weights file holds for layers 0 … cutoff − 1 of a cfg, from its shapes alone (no tensors): per conv,
+    /// its kernel and either a bias or batch norm's four vectors; per connected layer, weights and bias. Width 1 YOLOv3
+    /// below the backbone cutoff: 40,620,640 (darknet53.conv.74 is 20 + 4 × that = 162,482,580 bytes).
+    /// </summary>
+    public static long FloatCount(DarknetCfg cfg, int cutoff = BackboneCutoff) =>
+        LayerShapes.Infer(cfg).Take(cutoff).Sum(l => l.Spec is ConvolutionalSpec { BatchNormalize: true } c
+            ? l.ParameterCount + 2L * c.Filters // running mean and variance: buffers, not parameters, but in the file
+            : l.ParameterCount);
+
+    /// <summary>
+    /// Checks a weights file against a cfg without loading it: a readable header and exactly the floats layers 0 …
+    /// cutoff − 1 take. The check <see cref="Load"/> makes, done before a study spends hours on its data.
+    /// </summary>
+    public static DarknetWeightsHeader Verify(string path, DarknetCfg cfg, int cutoff = BackboneCutoff)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"darknet weights not found: {path}", path);
+        using var stream = File.OpenRead(path);
+        return CheckHeaderAndSize(path, stream, FloatCount(cfg, cutoff),
+            $"layers 0–{cutoff - 1} of {cfg.File} (width {cfg.WidthMultiplier:0.###})");
+    }
+
     /// <summary>Floats the file must hold after its header for layers below the cutoff.</summary>
     public static long FloatCount(DarknetNetwork network, int? cutoff = null) =>
         WeightedLayers(network, cutoff).Sum(l => l.WeightsInFileOrder.Sum(t => t.numel()));
@@ -44,24 +66,7 @@ public static class DarknetWeights
         var targets = WeightedLayers(network, cutoff);
         var expected = targets.Sum(l => l.WeightsInFileOrder.Sum(t => t.numel()));
         using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
-        DarknetWeightsHeader header;
-        try
-        {
-            var (major, minor, revision) = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
-            var seen = major * 10 + minor >= 2 ? reader.ReadInt64() : reader.ReadInt32();
-            header = new DarknetWeightsHeader(major, minor, revision, seen);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"{path}: truncated header ({stream.Length} bytes)", e);
-        }
-        var dataBytes = stream.Length - header.Bytes;
-        var span = Describe(network, cutoff, targets.Count);
-        if (dataBytes % sizeof(float) != 0 || dataBytes / sizeof(float) != expected)
-            throw new InvalidDataException(
-                $"{path}: size mismatch: {span} take {expected:N0} floats, the file holds {dataBytes / (double)sizeof(float):N0} "
-                + $"after its {header.Bytes}-byte header (version {header.Major}.{header.Minor}.{header.Revision})");
+        var header = CheckHeaderAndSize(path, stream, expected, Describe(network, cutoff, targets.Count));
 
         using var _ = torch.no_grad();
         foreach (var layer in targets)
@@ -74,6 +79,29 @@ public static class DarknetWeights
                 using var source = torch.tensor(values, target.shape);
                 target.copy_(source);
             }
+        return header;
+    }
+
+    // Reads the header and leaves the stream at the first float; the size must be the header plus exactly the floats.
+    private static DarknetWeightsHeader CheckHeaderAndSize(string path, Stream stream, long expected, string span)
+    {
+        DarknetWeightsHeader header;
+        using (var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+            try
+            {
+                var (major, minor, revision) = (reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32());
+                var seen = major * 10 + minor >= 2 ? reader.ReadInt64() : reader.ReadInt32();
+                header = new DarknetWeightsHeader(major, minor, revision, seen);
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new InvalidDataException($"{path}: truncated header ({stream.Length} bytes)", e);
+            }
+        var dataBytes = stream.Length - header.Bytes;
+        if (dataBytes % sizeof(float) != 0 || dataBytes / sizeof(float) != expected)
+            throw new InvalidDataException(
+                $"{path}: size mismatch: {span} take {expected:N0} floats ({header.Bytes + 4 * expected:N0} bytes with the header), the file holds "
+                + $"{dataBytes / (double)sizeof(float):N0} after its {header.Bytes}-byte header (version {header.Major}.{header.Minor}.{header.Revision}, {stream.Length:N0} bytes)");
         return header;
     }
 
