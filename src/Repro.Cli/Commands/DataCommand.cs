@@ -28,9 +28,10 @@ internal static class DataCommand
         var profile = new Option<string>("--profile") { Description = "a profile whose data.source is 'downloads' (paper)", DefaultValueFactory = _ => "paper" };
         var set = new Option<string[]>("--set") { Description = "replace a profile setting, as in `study run`", DefaultValueFactory = _ => [] };
         var repo = new Option<string>("--repo") { Description = "repository root (default: found from the working directory)", DefaultValueFactory = _ => "" };
+        var decode = new Option<bool>("--decode") { Description = "also decode every usable image (slow: the data stage checks headers and end markers only)" };
         var command = new Command("inspect", "What a study would read from the downloaded datasets, split by split, and whether the given darknet53.conv.74 fits, before anything trains.")
-            { profile, set, repo };
-        command.SetAction(Guarded(parse => DataInspection.Run(StudyCommand.Load(parse.GetValue(repo)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true).Context)));
+            { profile, set, repo, decode };
+        command.SetAction(Guarded(parse => DataInspection.Run(StudyCommand.Load(parse.GetValue(repo)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true).Context, parse.GetValue(decode))));
         return command;
     }
 

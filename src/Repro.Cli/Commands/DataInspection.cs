@@ -17,7 +17,7 @@ namespace Repro.Cli.Commands;
 /// </summary>
 internal static class DataInspection
 {
-    public static int Run(StudyContext context)
+    public static int Run(StudyContext context, bool decode = false)
     {
         if (context.Profile.Data.Source != "downloads")
             throw new ArgumentException($"profile '{context.Profile.Name}' generates its data (data.source '{context.Profile.Data.Source}'): `repro data stats` describes generated datasets");
@@ -31,6 +31,7 @@ internal static class DataInspection
             AnsiConsole.Write(Boxes(pooled));
             foreach (var message in pooled.Report.Messages.Take(20)) AnsiConsole.MarkupLine($"  [yellow]{Markup.Escape(message)}[/]");
             if (pooled.Report.MessageCount > 20) AnsiConsole.MarkupLine($"  … {pooled.Report.MessageCount - 20} more (the data stage's report keeps the first {ReadReport.MaxMessages})");
+            if (decode) Decode(pooled);
             if (context.Profile.Data.BadImages == "error")
                 pooled.Report.ThrowIfUnreadable(dataset.Name, "data.badImages is 'error': the data stage would stop");
         }
@@ -39,6 +40,30 @@ internal static class DataInspection
         else
             AnsiConsole.MarkupLine("[bold]model.backboneWeights[/]: none given; the pretrain stage makes the backbone");
         return 0;
+    }
+
+    /// <summary>
+    /// Decodes every usable image (the data stage reads only headers and end markers, which a file damaged in its
+    /// middle passes): slow, and worth it once on a fresh download.
+    /// </summary>
+    private static void Decode(DatasetRead read)
+    {
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var done = 0;
+        AnsiConsole.Progress().Start(progress =>
+        {
+            var task = progress.AddTask($"decoding {read.Name}", maxValue: Math.Max(1, read.Images.Count));
+            Parallel.ForEach(read.Images, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, image =>
+            {
+                try { Repro.Torch.Image.Read(image.ImagePath).Dispose(); }
+                catch (Exception e) when (e is InvalidDataException or IOException) { failures.Add(e.Message); }
+                task.Value = Interlocked.Increment(ref done);
+            });
+        });
+        AnsiConsole.MarkupLine(failures.IsEmpty
+            ? $"  decoded all {read.Images.Count:N0} usable images"
+            : $"  [red]{failures.Count:N0} of {read.Images.Count:N0} usable images do not decode[/]:");
+        foreach (var failure in failures.Order(StringComparer.Ordinal).Take(20)) AnsiConsole.MarkupLine($"  [red]{Markup.Escape(failure)}[/]");
     }
 
     private static Table Splits(DownloadedDataset dataset, IReadOnlyList<DatasetRead> parts, DatasetRead pooled)
