@@ -276,5 +276,13 @@ public class ToleranceCalibrationTests
         var differences = File.ReadAllLines(differencesFile);
         Assert.That(differences[0], Does.Contain("threads"), "the run the partial calibration did not repeat keeps its column");
         Assert.That(differences[1], Is.EqualTo(claimsRow));
+
+        // The header still describes every table: the runs of both calibrations, the claims' differing verdict, both dates.
+        var header = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(toleranceFile))!.AsObject();
+        Assert.That(header["$runs"]!.AsObject().Select(p => p.Key), Is.EquivalentTo(ThreeRuns().Select(r => r.Name)));
+        Assert.That(header["$non_numeric_differences"]!.ToJsonString(), Does.Contain("claims (id=C01)"));
+        Assert.That(header["$calibrated"]!.GetValue<string>(), Does.Contain("; map recalibrated 2026-12-02 on test machine"));
+        var runs = File.ReadAllLines(Path.Combine(dir, CalibrationWriter.Folder, "runs.csv"));
+        Assert.That(runs.Skip(1).Select(l => l.Split(',')[0]), Is.EquivalentTo(ThreeRuns().Select(r => r.Name)), "runs.csv keeps the run it did not repeat");
     }
 }

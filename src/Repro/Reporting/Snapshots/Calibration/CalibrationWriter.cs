@@ -69,13 +69,10 @@ internal static class CalibrationWriter
                            + $"Every other numeric column's absolute tolerance is {c.Rule}. Keys, meanOver and maxTolerance are kept from the previous file; keys and "
                            + "non-numeric cells (verdicts) compare exactly. Each column's $max_deviation and $where say what it was "
                            + $"made of; the runs' tables and a per-column summary are in {Folder}/. Edit by recalibrating, not by hand.",
-            ["$calibrated"] = $"{c.Date:yyyy-MM-dd} on {c.Machine}",
+            ["$calibrated"] = Calibrated(c, previous),
             ["$false_alarm"] = c.Statistical.FalseAlarm,
-            ["$runs"] = new JsonObject(c.Runs.Select(r => KeyValuePair.Create(r.Name, (JsonNode?)JsonValue.Create(r.Environment)))),
-            ["$non_numeric_differences"] = disagreements.Count == 0
-                ? $"none: every non-numeric cell (verdicts included) of {string.Join(", ", c.Tables.Select(t => t.Name))} was the same in every run"
-                : new JsonArray(disagreements.Take(20).Select(d => (JsonNode?)JsonValue.Create(Describe(c, d.Table, d.Cell)))
-                    .Concat(disagreements.Count > 20 ? [JsonValue.Create($"… {disagreements.Count - 20} more in {Folder}/non-numeric-differences.csv")] : []).ToArray()),
+            ["$runs"] = Runs(c, previous),
+            ["$non_numeric_differences"] = NonNumeric(c, previous, disagreements.Select(d => Describe(c, d.Table, d.Cell)).ToList()),
         };
         if (notCopied.Count > 0)
             json["$tables_not_copied"] = $"larger than {MaxCopiedTableBytes / 1024} KiB, so not copied into {Folder}/ (summary.csv covers them): {string.Join(", ", notCopied)}";
@@ -88,6 +85,35 @@ internal static class CalibrationWriter
         foreach (var table in c.Tables.Where(t => !json.ContainsKey(t.Name)))
             json[table.Name] = TableJson(table, c.Statistical);
         return json;
+    }
+
+    // A partial calibration (--tables) measured some tables with its runs; the header still describes every table, so
+    // it keeps what the previous file said of the others: when and where, which runs, which verdicts differed.
+    private static string Calibrated(ToleranceCalibration c, ToleranceFile previous)
+    {
+        var now = $"{c.Date:yyyy-MM-dd} on {c.Machine}";
+        if (!c.IsPartial || previous.AnnotationJson("$calibrated") is not { } before) return now;
+        return $"{JsonNode.Parse(before)!.GetValue<string>()}; {string.Join(", ", c.Tables.Select(t => t.Name))} recalibrated {now}";
+    }
+
+    private static JsonObject Runs(ToleranceCalibration c, ToleranceFile previous)
+    {
+        var runs = c.IsPartial && previous.AnnotationJson("$runs") is { } before && JsonNode.Parse(before) is JsonObject kept ? kept : new JsonObject();
+        foreach (var r in c.Runs) runs[r.Name] = r.Environment;
+        return runs;
+    }
+
+    private static JsonNode NonNumeric(ToleranceCalibration c, ToleranceFile previous, IReadOnlyList<string> found)
+    {
+        var measured = c.Tables.Select(t => t.Name + " (").ToList();
+        var kept = c.IsPartial && previous.AnnotationJson("$non_numeric_differences") is { } before && JsonNode.Parse(before) is JsonArray all
+            ? all.Select(x => x!.GetValue<string>()).Where(x => !x.StartsWith('…') && !measured.Any(m => x.StartsWith(m, StringComparison.Ordinal))).ToList()
+            : [];
+        var list = kept.Concat(found).ToList();
+        if (list.Count == 0)
+            return $"none: every non-numeric cell (verdicts included) of {string.Join(", ", c.Tables.Select(t => t.Name))} was the same in every run";
+        return new JsonArray(list.Take(20).Select(d => (JsonNode?)JsonValue.Create(d))
+            .Concat(list.Count > 20 ? [JsonValue.Create($"… {list.Count - 20} more in {Folder}/non-numeric-differences.csv")] : []).ToArray());
     }
 
     private static JsonObject TableJson(TableSpread table, StatisticalRule statistical) =>
@@ -285,11 +311,22 @@ internal static class CalibrationWriter
         CsvTable.Write(path, merged);
     }
 
+    /// <summary>
+    /// Each run's environment and how many cells it changed against the first run; a partial calibration keeps the
+    /// rows of runs it did not repeat (their counts were taken against their own calibration's first run).
+    /// </summary>
     private static void WriteRuns(string path, ToleranceCalibration c)
     {
-        var runs = new ResultTable("runs", "run", "environment", $"cells_differing_from_{c.Runs[0].Name}");
+        var column = $"cells_differing_from_{c.Runs[0].Name}";
+        var names = c.Runs.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        var old = c.IsPartial && File.Exists(path) ? CsvTable.ReadFile(path) : null;
+        var oldColumns = old?.Header.Skip(2).Where(h => h != column).ToList() ?? [];
+        var runs = new ResultTable("runs", ["run", "environment", .. oldColumns, column]);
+        if (old is not null)
+            foreach (var row in old.Rows.Where(r => !names.Contains(r.Cells[0])))
+                runs.AddRow([row.Cells[0], row.Cells[1], .. oldColumns.Select(h => row.Cells[old.Header.ToList().IndexOf(h)]), old.Header.Contains(column) ? row.Cells[old.Header.ToList().IndexOf(column)] : ""]);
         for (var i = 0; i < c.Runs.Count; i++)
-            runs.AddRow(c.Runs[i].Name, c.Runs[i].Environment, i == 0 ? "" : c.Tables.Sum(t => t.CellsDifferingFromFirstRun[i]));
+            runs.AddRow([c.Runs[i].Name, c.Runs[i].Environment, .. oldColumns.Select(_ => ""), i == 0 ? "" : c.Tables.Sum(t => t.CellsDifferingFromFirstRun[i])]);
         CsvTable.Write(path, runs);
     }
 
