@@ -2,7 +2,7 @@ namespace Repro.Benchmarks;
 
 /// <summary>
 /// Output shapes (channels, height, width) of YOLOv3's 107 darknet layers for a square input, from the layer facts
-/// in DESIGN.md §2 (Darknet-53 stages with stride-2 convs at 1, 5, 12, 37, 62; head with routes 83, 86, 95, 98 and
+/// in docs/yolov3-layers.md (Darknet-53 stages with stride-2 convs at 1, 5, 12, 37, 62; head with routes 83, 86, 95, 98 and
 /// upsamples 85, 97; three yolo layers). Used to size benchmarks and memory plans without building the model.
 /// </summary>
 internal static class YoloV3LayerShapes

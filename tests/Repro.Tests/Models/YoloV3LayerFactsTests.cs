@@ -3,7 +3,7 @@ using Repro.Models.Darknet;
 
 namespace Repro.Tests.Models;
 
-/// <summary>The YOLOv3 layer facts of DESIGN.md §2, checked against the repository's cfg.</summary>
+/// <summary>The YOLOv3 layer facts of docs/yolov3-layers.md, checked against the repository's cfg.</summary>
 public class YoloV3LayerFactsTests
 {
     private static readonly DarknetCfg Cfg = BuiltinCfgs.YoloV3();

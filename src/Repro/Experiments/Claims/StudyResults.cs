@@ -32,7 +32,7 @@ public sealed record ModelActivations(string Model, int Seed, int Size, Activati
 /// <summary>What the network's layers are, by darknet index (shortcut, route, yolo, …).</summary>
 public sealed record LayerKinds(int LayerCount, IReadOnlySet<int> Shortcut, IReadOnlySet<int> Route, IReadOnlySet<int> Yolo)
 {
-    /// <summary>YOLOv3's layer facts (DESIGN.md §2).</summary>
+    /// <summary>YOLOv3's layer facts (docs/yolov3-layers.md).</summary>
     public static LayerKinds YoloV3 { get; } = new(107,
         new HashSet<int> { 4, 8, 11, 15, 18, 21, 24, 27, 30, 33, 36, 40, 43, 46, 49, 52, 55, 58, 61, 65, 68, 71, 74 },
         new HashSet<int> { 83, 86, 95, 98 },
