@@ -21,6 +21,7 @@ public class PaperProfileOnDownloadsTests
     private static readonly string[] OnACpu = ["device=cpu", "model.width=0.125", "model.inputSize=64", "training.maxEpochs=1", "seeds=[0]"];
 
     private static readonly string[] Variables = ["BDD100K_ROOT", "GTAV_ROOT", "DARKNET53_WEIGHTS"];
+    private static readonly GeneratorOptions Miniature = new() { Count = 40, Width = 320, Height = 180, Seed = 9, Workers = 2 };
     private readonly Dictionary<string, string?> saved = new();
     private TempDirectory dir = null!;
 
@@ -29,9 +30,7 @@ public class PaperProfileOnDownloadsTests
     {
         foreach (var v in Variables) saved[v] = Environment.GetEnvironmentVariable(v);
         dir = new TempDirectory();
-        var options = new GeneratorOptions { Count = 40, Width = 320, Height = 180, Seed = 9, Workers = 2 };
-        DownloadLayouts.WriteBdd(Path.Combine(dir.Path, "bdd100k"), "2020", options);
-        DownloadLayouts.WriteViper(Path.Combine(dir.Path, "viper"), options);
+        DownloadLayouts.WriteViper(Path.Combine(dir.Path, "viper"), Miniature);
         using (var backbone = DarknetNetwork.Build(BuiltinCfgs.YoloV3(new ModelOverrides(5, 0.125, 64)), seed: 3))
             DarknetWeights.Save(Path.Combine(dir.Path, "darknet53.conv.74"), backbone, DarknetWeights.BackboneCutoff);
         Environment.SetEnvironmentVariable("BDD100K_ROOT", Path.Combine(dir.Path, "bdd100k"));
@@ -46,6 +45,8 @@ public class PaperProfileOnDownloadsTests
         dir.Dispose();
     }
 
+    private void Bdd(string release = "2020") => DownloadLayouts.WriteBdd(Path.Combine(dir.Path, "bdd100k"), release, Miniature);
+
     private StudyPlan Plan(out string artifacts)
     {
         artifacts = Path.Combine(dir.Path, "artifacts");
@@ -53,9 +54,11 @@ public class PaperProfileOnDownloadsTests
         return Repro.Experiments.Study.Plan(new StudyContext(profile, RepoPaths.Root, new SilentProgress(), artifacts));
     }
 
-    [Test]
-    public void TheDataStageAndOneTrainingEpochRunOnMiniaturesOfBothDownloads()
+    [TestCase("2018")]
+    [TestCase("2020")]
+    public void TheDataStageAndOneTrainingEpochRunOnMiniaturesOfBothDownloads(string release)
     {
+        Bdd(release);
         var truncated = Directory.GetFiles(Path.Combine(dir.Path, "bdd100k", BddDownload.Images("train"))).Order().First();
         File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..2000]);
         var plan = Plan(out var artifacts);
@@ -66,6 +69,8 @@ public class PaperProfileOnDownloadsTests
         var data = Path.Combine(artifacts, "paper", "data");
         var real = DataReport.Read(Path.Combine(data, "real-report.json"));
         Assert.That(real.Dataset, Is.EqualTo("bdd100k"));
+        foreach (var cls in new[] { "car", "person", "cycle" }) // person, bike, motor in 2018's words; pedestrian, bicycle, motorcycle in 2020's
+            Assert.That(real.Splits.Values.Sum(s => s.BoxesPerClass[cls]), Is.GreaterThan(0), $"{release}: {cls}");
         Assert.That(real.SkippedImages["unreadable_image"], Is.EqualTo(1));
         Assert.That(real.Messages, Has.Some.Contains(truncated).And.Contains("truncated JPEG"));
         Assert.That(real.Splits.Values.Sum(s => s.Images), Is.EqualTo(28 + 4 - 1), "BDD100K's train and val pooled, the truncated image left out");
@@ -81,6 +86,7 @@ public class PaperProfileOnDownloadsTests
     [Test]
     public void BadImagesSetToErrorStopsTheDataStageNamingTheImage()
     {
+        Bdd();
         var truncated = Directory.GetFiles(Path.Combine(dir.Path, "viper", "train", "img"), "*.png", SearchOption.AllDirectories).Order().First();
         File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..1000]);
         var artifacts = Path.Combine(dir.Path, "artifacts");
@@ -93,6 +99,7 @@ public class PaperProfileOnDownloadsTests
     [Test]
     public void AWrongSizeBackboneOrAMissingLabelFileIsAnErrorBeforeAnyTaskRuns()
     {
+        Bdd();
         var weights = Path.Combine(dir.Path, "darknet53.conv.74");
         File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..^400]);
         var plan = Plan(out var artifacts);
