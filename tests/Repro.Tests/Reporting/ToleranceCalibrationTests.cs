@@ -285,4 +285,27 @@ public class ToleranceCalibrationTests
         var runs = File.ReadAllLines(Path.Combine(dir, CalibrationWriter.Folder, "runs.csv"));
         Assert.That(runs.Skip(1).Select(l => l.Split(',')[0]), Is.EquivalentTo(ThreeRuns().Select(r => r.Name)), "runs.csv keeps the run it did not repeat");
     }
+
+    [Test]
+    public void Only_a_calibration_that_measured_the_claims_writes_their_rerun_coverage()
+    {
+        // Runs whose claims carry intervals; the map-only recalibration pairs them with claims of another kind
+        // (older code, say), which must not replace the coverage the claims' own calibration measured.
+        static string Claims(double value) => $"id,verdict,value,lower,upper,control\nC01,holds,{value},{value - 0.1},{value + 0.1},n/a\n";
+        IReadOnlyList<CalibrationRun> WithClaims(double a, double b) =>
+        [
+            Run("baseline", ("map", Map(0.40, 0.10)), ("claims", Claims(a))),
+            Run("avx2", ("map", Map(0.41, 0.10, reversed: true)), ("claims", Claims(b))),
+        ];
+        var dir = Path.Combine(_root, "expected", "ci");
+        CalibrationWriter.Write(dir, Measure(WithClaims(0.5, 0.55)), Keyed, "calibrate");
+        var coverageFile = Path.Combine(dir, CalibrationWriter.Folder, CalibrationWriter.RerunCoverageFile);
+        var coverage = File.ReadAllText(coverageFile);
+        Assert.That(coverage, Does.Contain("C01,2,2,1"));
+
+        var previous = ToleranceFile.LoadOrEmpty(Path.Combine(dir, SnapshotStore.ToleranceFileName));
+        var mapOnly = ToleranceCalibration.Measure(WithClaims(0.5, 0.9), previous, Rule, StatisticalRule.Default, ["map"], "test machine", new DateOnly(2026, 12, 2));
+        CalibrationWriter.Write(dir, mapOnly, previous, "calibrate map");
+        Assert.That(File.ReadAllText(coverageFile), Is.EqualTo(coverage));
+    }
 }

@@ -52,7 +52,9 @@ internal static class CalibrationWriter
         WriteMerged(Path.Combine(folder, StatisticalSummaryFile), StatisticalSummary(calibration), measured, calibration.IsPartial);
         WriteMerged(Path.Combine(folder, "non-numeric-differences.csv"), Disagreements(calibration), measured, calibration.IsPartial);
         WriteRuns(Path.Combine(folder, "runs.csv"), calibration);
-        if (RerunCoverage.Measure(calibration.Runs) is { } coverage) CsvTable.Write(Path.Combine(folder, RerunCoverageFile), coverage.Table());
+        // Coverage compares the runs' claims: only a calibration that measured the claims vouches for its runs' claims.
+        if (measured.Contains("claims") && RerunCoverage.Measure(calibration.Runs) is { } coverage)
+            CsvTable.Write(Path.Combine(folder, RerunCoverageFile), coverage.Table());
         AtomicFile.WriteAllText(Path.Combine(profileDir, SnapshotStore.ToleranceFileName),
             ToleranceJson(calibration, previous, notCopied, recalibrateCommand).ToJsonString(Indented) + "\n");
     }
@@ -320,10 +322,12 @@ internal static class CalibrationWriter
         var column = $"cells_differing_from_{c.Runs[0].Name}";
         var names = c.Runs.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var old = c.IsPartial && File.Exists(path) ? CsvTable.ReadFile(path) : null;
-        var oldColumns = old?.Header.Skip(2).Where(h => h != column).ToList() ?? [];
+        var kept = old?.Rows.Where(r => !names.Contains(r.Cells[0])).ToList() ?? [];
+        // An older count column stays only while a row it counts for stays.
+        var oldColumns = old?.Header.Skip(2).Where(h => h != column && kept.Any(r => r.Cells[old.Header.ToList().IndexOf(h)].Length > 0)).ToList() ?? [];
         var runs = new ResultTable("runs", ["run", "environment", .. oldColumns, column]);
         if (old is not null)
-            foreach (var row in old.Rows.Where(r => !names.Contains(r.Cells[0])))
+            foreach (var row in kept)
                 runs.AddRow([row.Cells[0], row.Cells[1], .. oldColumns.Select(h => row.Cells[old.Header.ToList().IndexOf(h)]), old.Header.Contains(column) ? row.Cells[old.Header.ToList().IndexOf(column)] : ""]);
         for (var i = 0; i < c.Runs.Count; i++)
             runs.AddRow([c.Runs[i].Name, c.Runs[i].Environment, .. oldColumns.Select(_ => ""), i == 0 ? "" : c.Tables.Sum(t => t.CellsDifferingFromFirstRun[i])]);
