@@ -63,7 +63,8 @@ internal static class DataCommand
     private static Func<ParseResult, int> Guarded(Func<ParseResult, int> action) => parse =>
     {
         try { return action(parse); }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException
+                                      or InvalidOperationException) // a profile's ${VARIABLE} that is not set
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
             return 1;

@@ -172,7 +172,7 @@ internal static class StudyCommand
     internal static int Guarded(Func<int> action)
     {
         try { return action(); }
-        catch (Exception e) when (e is IOException or ArgumentException
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException
                                       or InvalidOperationException or KeyNotFoundException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
