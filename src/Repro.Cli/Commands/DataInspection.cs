@@ -2,6 +2,7 @@ using Repro.Data;
 using Repro.Data.Downloads;
 using Repro.Data.Labels;
 using Repro.Data.Reading;
+using Repro.Data.Statistics;
 using Repro.Experiments;
 using Repro.Experiments.Stages;
 using Spectre.Console;
@@ -27,7 +28,7 @@ internal static class DataInspection
             AnsiConsole.MarkupLine($"[bold]{Markup.Escape(setting)}[/]: {Markup.Escape(dataset.Name)} ({Markup.Escape(dataset.Release)}) at {Markup.Escape(dataset.Root)}");
             var (pooled, parts) = dataset.ReadParts(labelMap);
             AnsiConsole.Write(Splits(dataset, parts, pooled));
-            AnsiConsole.Write(Categories(pooled.Report, labelMap.Vocabulary(dataset.Name == "viper" ? LabelMap.Viper : LabelMap.Bdd100k)));
+            AnsiConsole.Write(Categories(pooled.Report, labelMap.Vocabulary(dataset.Parts[0].Source.Format == DatasetFormat.Viper ? LabelMap.Viper : LabelMap.Bdd100k)));
             AnsiConsole.Write(Boxes(pooled));
             foreach (var message in pooled.Report.Messages.Take(20)) AnsiConsole.MarkupLine($"  [yellow]{Markup.Escape(message)}[/]");
             if (pooled.Report.MessageCount > 20) AnsiConsole.MarkupLine($"  … {pooled.Report.MessageCount - 20} more (the data stage's report keeps the first {ReadReport.MaxMessages})");
@@ -100,7 +101,8 @@ internal static class DataInspection
     private static Table Boxes(DatasetRead read)
     {
         var table = new Table().Border(TableBorder.Simple).AddColumns("after the label map and the filters", "boxes");
-        foreach (var c in CommonClasses.All) table.AddRow(c.Name(), $"{read.Images.Sum(i => i.Boxes.Count(b => b.Class == c)):N0}");
+        var stats = DatasetStatistics.Compute(read);
+        foreach (var c in CommonClasses.All) table.AddRow(c.Name(), $"{stats.BoxesPerClass[c]:N0}");
         foreach (var (reason, n) in read.Report.DroppedBoxes) table.AddRow($"dropped: {reason}", $"{n:N0}");
         table.AddRow("clipped to the image (kept)", $"{read.Report.ClippedBoxes:N0}");
         table.AddRow("images without a box", $"{read.Images.Count(i => i.Boxes.Count == 0):N0}");
