@@ -94,6 +94,12 @@ internal static class SnapshotCommand
         var expected = ExpectedOption();
         var runs = new Option<string[]>("--run") { Description = "NAME=TABLES_DIR of one calibration run (repeatable, at least two; the first is the reference)", DefaultValueFactory = _ => [] };
         var environments = new Option<string[]>("--environment") { Description = "NAME=TEXT: the environment run NAME ran under, for the record (repeatable)", DefaultValueFactory = _ => [] };
+        var kept = new Option<string[]>("--kept")
+        {
+            Description = "NAME of a run an earlier calibration kept in expected-results/<profile>/calibration/NAME (comma-separated or repeated; they come first, "
+                          + "with the environment recorded for them): add new runs to old ones without rerunning those",
+            DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = true,
+        };
         var multiple = new Option<double>("--multiple") { Description = "tolerance = multiple × the largest difference between runs", DefaultValueFactory = _ => ToleranceRule.Default.Multiple };
         var floor = new Option<double>("--floor") { Description = "the smallest absolute tolerance", DefaultValueFactory = _ => ToleranceRule.Default.Floor };
         var recalibrate = new Option<string?>("--recalibrate-command") { Description = "the command that reproduces this calibration, quoted in tolerances.json" };
@@ -104,7 +110,7 @@ internal static class SnapshotCommand
         var tables = new Option<string[]>("--tables")
             { Description = "calibrate only these tables (comma-separated or repeated); the others keep their entries and records", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = true };
         var command = new Command("calibrate", "Write expected-results/<profile>/tolerances.json from the spread of runs that differ only in float rounding, and keep the runs' numbers beside it.")
-            { profile, expected, runs, environments, multiple, floor, recalibrate, falseAlarm, allowBlind, tables };
+            { profile, expected, runs, environments, kept, multiple, floor, recalibrate, falseAlarm, allowBlind, tables };
         command.SetAction(parse =>
         {
             try
@@ -112,10 +118,12 @@ internal static class SnapshotCommand
                 var name = parse.GetValue(profile)!;
                 var store = new SnapshotStore(parse.GetValue(expected)!);
                 var described = parse.GetValue(environments)!.Select(Pair).ToDictionary(p => p.Name, p => p.Value);
-                var calibrationRuns = parse.GetValue(runs)!.Select(Pair)
-                    .Select(p => new CalibrationRun(p.Name, described.GetValueOrDefault(p.Name, "not recorded"), p.Value)).ToList();
-                foreach (var r in calibrationRuns) SnapshotFiles.ValidateName(r.Name);
                 var previous = store.Tolerances(name);
+                var keptRuns = parse.GetValue(kept)!.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    .Select(k => KeptRun(store.ProfileDirectory(name), previous, k));
+                var calibrationRuns = keptRuns.Concat(parse.GetValue(runs)!.Select(Pair)
+                    .Select(p => new CalibrationRun(p.Name, described.GetValueOrDefault(p.Name, "not recorded"), p.Value))).ToList();
+                foreach (var r in calibrationRuns) SnapshotFiles.ValidateName(r.Name);
                 var only = parse.GetValue(tables)!.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
                 var calibration = ToleranceCalibration.Measure(calibrationRuns, previous, new ToleranceRule(parse.GetValue(multiple), parse.GetValue(floor)),
                     new StatisticalRule(parse.GetValue(falseAlarm), parse.GetValue(floor)), only.Count > 0 ? only : null,
@@ -157,6 +165,17 @@ internal static class SnapshotCommand
             table.AddRow(Markup.Escape(name), Markup.Escape(r.Row.ToString()), Markup.Escape(r.Column), N(r.Tolerance.Absolute), N(r.ValueRange),
                 r.MaxTolerance is { } max ? N(max) : "", r.Problem);
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>A run kept in calibration/NAME by an earlier calibration, under the environment tolerances.json recorded for it.</summary>
+    private static CalibrationRun KeptRun(string profileDir, ToleranceFile previous, string name)
+    {
+        SnapshotFiles.ValidateName(name);
+        var dir = Path.Combine(profileDir, CalibrationWriter.Folder, name);
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--kept {name}: no kept run {dir}");
+        var recorded = previous.AnnotationJson("$runs") is { } json && System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject all
+            && all[name] is { } environment ? environment.GetValue<string>() : "not recorded";
+        return new CalibrationRun(name, recorded, dir);
     }
 
     private static (string Name, string Value) Pair(string text)

@@ -259,6 +259,35 @@ public class ToleranceCalibrationTests
     }
 
     [Test]
+    public void A_large_table_is_kept_compressed_and_the_kept_runs_can_be_runs_of_the_next_calibration()
+    {
+        // Over 1 MiB (a per-layer CKA table is): kept as .csv.gz, so a later calibration adds a new run to the old ones
+        // without rerunning them, and gets what it would get from the original tables.
+        var padding = new string('x', 70); // few rows, many bytes: the test stays quick
+        string Big(double shift) => "model,test_set,map,count,note\n" + string.Concat(Enumerable.Range(0, 14_000)
+            .Select(i => $"U-Real,set{i},{0.4 + shift + i * 1e-6:R},100,{padding}\n"));
+        var runs = new[] { Run("baseline", ("map", Big(0))), Run("avx2", ("map", Big(0.01))), Run("threads", ("map", Big(-0.005))) };
+        Assert.That(new FileInfo(Path.Combine(runs[0].TablesDir, "map.csv")).Length, Is.GreaterThan(CalibrationWriter.MaxPlainTableBytes));
+        var dir = Path.Combine(_root, "expected", "ci");
+        CalibrationWriter.Write(dir, Measure(runs), Keyed, "calibrate");
+
+        var kept = Path.Combine(dir, CalibrationWriter.Folder, "avx2");
+        Assert.That(File.Exists(Path.Combine(kept, "map.csv")), Is.False);
+        Assert.That(new FileInfo(Path.Combine(kept, "map.csv.gz")).Length, Is.LessThan(CalibrationWriter.MaxPlainTableBytes / 2));
+        Assert.That(CalibrationTables.ReadBytes(kept, "map"), Is.EqualTo(File.ReadAllBytes(Path.Combine(runs[1].TablesDir, "map.csv"))));
+        Assert.That((string)JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "tolerances.json")))!["$tables_compressed"]!, Does.Contain("map"));
+
+        // The next calibration: the three kept runs, read from the folder it rewrites, and a new one.
+        var fresh = Run("sandybridge", ("map", Big(0.02)));
+        var again = runs.Select(r => new CalibrationRun(r.Name, r.Environment, Path.Combine(dir, CalibrationWriter.Folder, r.Name))).Append(fresh).ToList();
+        var direct = Column(Measure([.. runs, fresh]), "map", "map").Tolerance;
+        CalibrationWriter.Write(dir, Measure(again), ToleranceFile.LoadOrEmpty(Path.Combine(dir, "tolerances.json")), "calibrate");
+        Assert.That(ToleranceFile.LoadOrEmpty(Path.Combine(dir, "tolerances.json")).For("map").For("map"), Is.EqualTo(direct));
+        Assert.That(direct.Absolute, Is.EqualTo(0.076), "3 × (0.02 − (−0.005)), the new run against a kept one (a hair above 0.025 in doubles, rounded up)");
+        Assert.That(CalibrationTables.ReadBytes(kept, "map"), Is.EqualTo(File.ReadAllBytes(Path.Combine(runs[1].TablesDir, "map.csv"))), "rewritten from its own bytes");
+    }
+
+    [Test]
     public void A_partial_recalibration_keeps_the_files_order_and_the_columns_of_the_runs_it_did_not_repeat()
     {
         // A reviewer reads a recalibration as a diff: what it did not measure must stay where it was, byte for byte.

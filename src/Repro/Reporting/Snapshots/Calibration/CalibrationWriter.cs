@@ -22,8 +22,11 @@ internal static class CalibrationWriter
 {
     public const string Folder = "calibration";
 
-    /// <summary>A run's table larger than this is not copied (the summary still covers it): the repository stays small.</summary>
-    public const long MaxCopiedTableBytes = 1 << 20;
+    /// <summary>
+    /// A run's table larger than this is kept gzip-compressed (<c>RUN/TABLE.csv.gz</c>, about a third of the size):
+    /// the repository stays small, and a later calibration can still take the run as one of its runs.
+    /// </summary>
+    public const long MaxPlainTableBytes = 1 << 20;
 
     public const string StatisticalSummaryFile = "statistical-summary.csv";
 
@@ -42,11 +45,13 @@ internal static class CalibrationWriter
         if (cannotFail.Count > 0 && !allowCannotFail) throw new CalibrationRefusedException(cannotFail);
         Directory.CreateDirectory(profileDir);
         var folder = Path.Combine(profileDir, Folder);
+        // Read before anything is deleted: a run may be one kept in this very folder by an earlier calibration.
+        var copies = TableCopies(calibration);
         // Nothing of an older calibration stays beside a whole one; a partial one keeps the records of the tables it did not measure.
         if (Directory.Exists(folder) && !calibration.IsPartial) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
-
-        var notCopied = CopyTables(folder, calibration);
+        foreach (var copy in copies) copy.WriteInto(folder);
+        var compressed = copies.Where(c => c.Compressed).Select(c => c.Table).Distinct().ToList();
         var measured = calibration.Tables.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         WriteMerged(Path.Combine(folder, "summary.csv"), Summary(calibration), measured, calibration.IsPartial);
         WriteMerged(Path.Combine(folder, StatisticalSummaryFile), StatisticalSummary(calibration), measured, calibration.IsPartial);
@@ -56,10 +61,10 @@ internal static class CalibrationWriter
         if (measured.Contains("claims") && RerunCoverage.Measure(calibration.Runs) is { } coverage)
             CsvTable.Write(Path.Combine(folder, RerunCoverageFile), coverage.Table());
         AtomicFile.WriteAllText(Path.Combine(profileDir, SnapshotStore.ToleranceFileName),
-            ToleranceJson(calibration, previous, notCopied, recalibrateCommand).ToJsonString(Indented) + "\n");
+            ToleranceJson(calibration, previous, compressed, recalibrateCommand).ToJsonString(Indented) + "\n");
     }
 
-    internal static JsonObject ToleranceJson(ToleranceCalibration c, ToleranceFile previous, IReadOnlyList<string> notCopied, string recalibrateCommand)
+    internal static JsonObject ToleranceJson(ToleranceCalibration c, ToleranceFile previous, IReadOnlyList<string> compressed, string recalibrateCommand)
     {
         var disagreements = c.Disagreements.ToList();
         var json = new JsonObject
@@ -76,8 +81,8 @@ internal static class CalibrationWriter
             ["$runs"] = Runs(c, previous),
             ["$non_numeric_differences"] = NonNumeric(c, previous, disagreements.Select(d => Describe(c, d.Table, d.Cell)).ToList()),
         };
-        if (notCopied.Count > 0)
-            json["$tables_not_copied"] = $"larger than {MaxCopiedTableBytes / 1024} KiB, so not copied into {Folder}/ (summary.csv covers them): {string.Join(", ", notCopied)}";
+        if (compressed.Count > 0)
+            json["$tables_compressed"] = $"larger than {MaxPlainTableBytes / 1024} KiB, so kept gzip-compressed in {Folder}/RUN/TABLE.csv.gz: {string.Join(", ", compressed)}";
 
         // The previous file's order first, so that a partial calibration's diff shows only the tables it measured;
         // tables the calibration did not measure keep their entries verbatim, with a note of where they came from.
@@ -232,21 +237,28 @@ internal static class CalibrationWriter
     private static string Describe(ToleranceCalibration c, string table, CellDisagreement d) =>
         $"{table} ({d.Row}) {d.Column}: {string.Join("; ", c.Runs.Zip(d.Values, (r, v) => $"{r.Name} = {v}"))}";
 
-    private static List<string> CopyTables(string folder, ToleranceCalibration c)
+    /// <summary>One run's table as it will be kept in calibration/RUN/: its bytes, gzip-compressed when large.</summary>
+    private sealed record TableCopy(string Run, string Table, byte[] Bytes, bool Compressed)
     {
-        var notCopied = new List<string>();
-        foreach (var table in c.Tables)
+        public void WriteInto(string folder)
         {
-            var sources = c.Runs.Select(r => Path.Combine(r.TablesDir, table.Name + ".csv")).ToList();
-            if (sources.Any(s => new FileInfo(s).Length > MaxCopiedTableBytes)) { notCopied.Add(table.Name); continue; }
-            foreach (var (run, source) in c.Runs.Zip(sources))
-            {
-                Directory.CreateDirectory(Path.Combine(folder, run.Name));
-                AtomicFile.WriteAllBytes(Path.Combine(folder, run.Name, table.Name + ".csv"), File.ReadAllBytes(source));
-            }
+            Directory.CreateDirectory(Path.Combine(folder, Run));
+            var plain = Path.Combine(folder, Run, Table + ".csv");
+            var gzip = plain + CalibrationTables.GzipSuffix;
+            AtomicFile.WriteAllBytes(Compressed ? gzip : plain, Bytes);
+            // One form per table: a stale form beside the new one would be read in its place.
+            File.Delete(Compressed ? plain : gzip);
         }
-        return notCopied;
     }
+
+    private static List<TableCopy> TableCopies(ToleranceCalibration c) =>
+        c.Tables.SelectMany(table => c.Runs.Select(run =>
+        {
+            var text = CalibrationTables.ReadBytes(run.TablesDir, table.Name);
+            return text.Length > MaxPlainTableBytes
+                ? new TableCopy(run.Name, table.Name, CalibrationTables.Gzip(text), Compressed: true)
+                : new TableCopy(run.Name, table.Name, text, Compressed: false);
+        })).ToList();
 
     private static ResultTable Summary(ToleranceCalibration c)
     {

@@ -30,7 +30,7 @@ internal static class SpreadMeasurement
         foreach (var run in runs)
             if (!Directory.Exists(run.TablesDir)) throw new DirectoryNotFoundException($"calibration run '{run.Name}': no tables folder {run.TablesDir}");
 
-        var names = runs.SelectMany(r => Directory.EnumerateFiles(r.TablesDir, "*.csv").Select(Path.GetFileNameWithoutExtension))
+        var names = runs.SelectMany(r => CalibrationTables.Names(r.TablesDir))
             .Distinct().Order(StringComparer.Ordinal).ToList();
         if (only is not null)
         {
@@ -52,10 +52,9 @@ internal static class SpreadMeasurement
     {
         var tables = runs.Select(run =>
         {
-            var path = Path.Combine(run.TablesDir, name + ".csv");
-            if (!File.Exists(path))
-                throw new InvalidDataException($"table '{name}': run '{run.Name}' did not produce it ({path} is missing), the other runs did");
-            return CsvTable.ReadFile(path);
+            if (!CalibrationTables.Exists(run.TablesDir, name))
+                throw new InvalidDataException($"table '{name}': run '{run.Name}' did not produce it ({Path.Combine(run.TablesDir, name + ".csv")} is missing), the other runs did");
+            return CalibrationTables.Read(run.TablesDir, name);
         }).ToList();
         for (var i = 1; i < tables.Count; i++)
             if (!tables[i].Header.Order(StringComparer.Ordinal).SequenceEqual(tables[0].Header.Order(StringComparer.Ordinal)))

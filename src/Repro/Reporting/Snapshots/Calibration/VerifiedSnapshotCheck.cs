@@ -31,7 +31,7 @@ internal static class VerifiedSnapshotCheck
             foreach (var run in calibration.Runs)
             {
                 if (!File.Exists(verified)) { results.Add(new VerifiedComparison(table.Name, run.Name, false, null)); continue; }
-                var comparison = TableComparer.Compare(CsvTable.ReadFile(Path.Combine(run.TablesDir, table.Name + ".csv")), CsvTable.ReadFile(verified), tolerances.For(table.Name));
+                var comparison = TableComparer.Compare(CalibrationTables.Read(run.TablesDir, table.Name), CsvTable.ReadFile(verified), tolerances.For(table.Name));
                 results.Add(new VerifiedComparison(table.Name, run.Name, true, comparison));
             }
         }
