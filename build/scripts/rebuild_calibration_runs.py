@@ -1,20 +1,22 @@
 #!/usr/bin/env python3
 # Usage: rebuild_calibration_runs.py expected-results/ci/calibration/statistical-summary.csv NEW_RUN/cka-per-layer.csv OUT_DIR
 # (the new run's table gives the rows' layout and seeds). Then `repro snapshot calibrate --tables cka-per-layer` over
-# OUT_DIR/<run> for the five runs and the new run's folder (docs/snapshots.md, "A false alarm on another CPU").
+# OUT_DIR/<run> for the rebuilt runs and the new run's folder (docs/snapshots.md, "A false alarm on another CPU").
 # Checked: over the five rebuilt runs alone it reproduces every committed per-layer tolerance (sd within 3e-12).
-# Rebuilds, for the per-layer CKA table only, five calibration runs' tables from what statistical-summary.csv kept of
+# Rebuilds, for the per-layer CKA table only, the calibration runs' tables (every run the summary has means for) from what statistical-summary.csv kept of
 # them (each row's run means, and the sd of all its values): per-seed values m_r + c*d_i whose run means are exactly
 # m_r and whose pooled sum of squares is exactly the recorded one, so Spread() over them and a new real run gives the
 # run-means sd and the values sd those runs would have given with the new run.
 import csv, math, os, sys
 summary, table, out = sys.argv[1], sys.argv[2], sys.argv[3]
-runs = ["baseline", "onednn-avx2", "one-process", "openblas-haswell", "openblas-sandybridge"]
 stats = {}
 with open(summary) as f:
     for r in csv.DictReader(f):
         if r["table"] != "cka-per-layer": continue
         stats[(r["row"], r["column"])] = r
+# Every run the summary has a mean of for every per-layer row.
+first = next(iter(stats.values()))
+runs = [c[len("mean_"):] for c in first if c.startswith("mean_") and all(s[c] not in ("", None) for s in stats.values())]
 rows = list(csv.DictReader(open(table)))
 cols = list(rows[0].keys())
 groups = {}

@@ -120,7 +120,7 @@ internal static class SnapshotCommand
                 var described = parse.GetValue(environments)!.Select(Pair).ToDictionary(p => p.Name, p => p.Value);
                 var previous = store.Tolerances(name);
                 var keptRuns = parse.GetValue(kept)!.SelectMany(t => t.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                    .Select(k => KeptRun(store.ProfileDirectory(name), previous, k));
+                    .Select(k => KeptRun(store.ProfileDirectory(name), previous, k, described.GetValueOrDefault(k)));
                 var calibrationRuns = keptRuns.Concat(parse.GetValue(runs)!.Select(Pair)
                     .Select(p => new CalibrationRun(p.Name, described.GetValueOrDefault(p.Name, "not recorded"), p.Value))).ToList();
                 foreach (var r in calibrationRuns) SnapshotFiles.ValidateName(r.Name);
@@ -167,15 +167,15 @@ internal static class SnapshotCommand
         AnsiConsole.Write(table);
     }
 
-    /// <summary>A run kept in calibration/NAME by an earlier calibration, under the environment tolerances.json recorded for it.</summary>
-    private static CalibrationRun KeptRun(string profileDir, ToleranceFile previous, string name)
+    /// <summary>A run kept in calibration/NAME by an earlier calibration, under the environment --environment gives or tolerances.json recorded for it.</summary>
+    private static CalibrationRun KeptRun(string profileDir, ToleranceFile previous, string name, string? environment)
     {
         SnapshotFiles.ValidateName(name);
         var dir = Path.Combine(profileDir, CalibrationWriter.Folder, name);
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"--kept {name}: no kept run {dir}");
         var recorded = previous.AnnotationJson("$runs") is { } json && System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonObject all
-            && all[name] is { } environment ? environment.GetValue<string>() : "not recorded";
-        return new CalibrationRun(name, recorded, dir);
+            && all[name] is { } node ? node.GetValue<string>() : "not recorded";
+        return new CalibrationRun(name, environment ?? recorded, dir);
     }
 
     private static (string Name, string Value) Pair(string text)
@@ -211,7 +211,8 @@ internal static class SnapshotCommand
         AnsiConsole.Write(columns);
         foreach (var t in calibration.Tables.Where(t => t.RowSpreads.Count > 0))
         {
-            AnsiConsole.MarkupLine($"{Markup.Escape(t.Name)}: seed means over {Markup.Escape(string.Join(", ", t.Declared.MeanOver))}, {t.Rows} rows, z = {N(t.Z)} for {t.Checks} checked cells at false-alarm rate {N(calibration.Statistical.FalseAlarm)}");
+            AnsiConsole.MarkupLine($"{Markup.Escape(t.Name)}: seed means over {Markup.Escape(string.Join(", ", t.Declared.MeanOver))}, {t.Rows} rows, {t.Checks} checked cells at false-alarm rate {N(calibration.Statistical.FalseAlarm)}; "
+                + string.Join(", ", t.Priors.Select(p => $"{p.Key}: prior d₀ = {N(p.Value.Df)}, t = {N(t.RowSpreads.FirstOrDefault(r => r.Column == p.Key && !r.Deterministic)?.Quantile ?? double.NaN)}")));
             var rows = new Table().Border(TableBorder.Simple).AddColumn("Column").AddColumn(new TableColumn("Min").RightAligned()).AddColumn(new TableColumn("Median").RightAligned())
                 .AddColumn(new TableColumn("Max").RightAligned()).AddColumn(new TableColumn("Range of means").RightAligned()).AddColumn(new TableColumn("Cannot fail").RightAligned());
             foreach (var column in t.RowSpreads.GroupBy(r => r.Column))

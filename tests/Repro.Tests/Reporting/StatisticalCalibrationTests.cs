@@ -29,72 +29,98 @@ public class StatisticalCalibrationTests
         Assert.That(StandardNormal.Quantile(p), Is.EqualTo(quantile).Within(1e-6));
 
     [Test]
-    public void The_quantile_splits_the_false_alarm_rate_over_the_checked_cells()
+    public void The_quantile_splits_the_false_alarm_rate_over_the_checked_cells_and_widens_with_few_degrees_of_freedom()
     {
         var rule = new StatisticalRule(0.01, 1e-6);
-        Assert.That(rule.Z(1), Is.EqualTo(2.575829).Within(1e-6));    // Φ⁻¹(1 − 0.01/2)
-        Assert.That(rule.Z(2), Is.EqualTo(2.807034).Within(1e-6));    // Φ⁻¹(1 − 0.01/4)
-        Assert.That(rule.Z(500), Is.EqualTo(4.264891).Within(1e-6));  // Φ⁻¹(1 − 0.01/1000) = Φ⁻¹(0.99999)
+        Assert.That(rule.Quantile(1, 1e9), Is.EqualTo(2.575829).Within(1e-6));    // Φ⁻¹(1 − 0.01/2)
+        Assert.That(rule.Quantile(500, 1e9), Is.EqualTo(4.264891).Within(1e-6));  // Φ⁻¹(1 − 0.01/1000) = Φ⁻¹(0.99999)
+        Assert.That(rule.Quantile(1, 4), Is.EqualTo(4.604095).Within(1e-5));      // t₄, two-sided 99 %
+        Assert.That(rule.Quantile(6, 4.19), Is.EqualTo(7.5286714).Within(1e-6));  // t₄ at 1 − 0.01/6: 4.19 rounds down
     }
 
-    // Group A: run means 0.52, 0.58, 0.55 (sd 0.03); all six values sd √(0.007/5) = 0.0374166, / √2 = 0.0264575. s = 0.03.
-    // Group B: run means 0.30 each (sd 0); all six values sd √(0.217/5) = 0.2083267, / √2 = 0.1473092. s = 0.1473092.
+    // Three runs, two seeds a row. Run means: A 0.52 0.58 0.55, B 0.30 each (its seeds differ: not exact), C 0.71 0.72
+    // 0.72, D 0.25 0.29 0.24, E 0.42 0.44 0.36; F gave 0.9 and 0.8 in every run (exact). The prior comes from the sample
+    // variances of A, C, D and E on 2 degrees of freedom: d₀ = 2.18932, s₀ = 0.0214859; each row's moderated sd
+    // (2.18932·s₀² + 2s²)/4.18932, t on ⌊4.189⌋ = 4 degrees of freedom at 1 − 0.01/6 = 7.52867. Worked in float64 by
+    // an independent implementation of the same formulas.
     private static readonly string[] Tables =
     [
-        "model,seed,map\nA,0,0.50\nA,1,0.54\nB,0,0.10\nB,1,0.50\n",
-        "model,seed,map\nA,0,0.56\nA,1,0.60\nB,0,0.12\nB,1,0.48\n",
-        "model,seed,map\nA,0,0.52\nA,1,0.58\nB,0,0.11\nB,1,0.49\n",
+        "model,seed,map\nA,0,0.50\nA,1,0.54\nB,0,0.10\nB,1,0.50\nC,0,0.70\nC,1,0.72\nD,0,0.20\nD,1,0.30\nE,0,0.40\nE,1,0.44\nF,0,0.9\nF,1,0.8\n",
+        "model,seed,map\nA,0,0.56\nA,1,0.60\nB,0,0.12\nB,1,0.48\nC,0,0.69\nC,1,0.75\nD,0,0.28\nD,1,0.30\nE,0,0.40\nE,1,0.48\nF,0,0.9\nF,1,0.8\n",
+        "model,seed,map\nA,0,0.52\nA,1,0.58\nB,0,0.11\nB,1,0.49\nC,0,0.74\nC,1,0.70\nD,0,0.22\nD,1,0.26\nE,0,0.30\nE,1,0.42\nF,0,0.9\nF,1,0.8\n",
     ];
 
-    private IReadOnlyList<CalibrationRun> Runs() => Tables.Select((csv, i) =>
+    private IReadOnlyList<CalibrationRun> Runs(int rows = 6) => Tables.Select((csv, i) =>
     {
         var dir = Path.Combine(_root, $"run{i}");
         Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "map.csv"), csv);
+        File.WriteAllText(Path.Combine(dir, "map.csv"), string.Concat(csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(1 + 2 * rows).Select(l => l + "\n")));
         return new CalibrationRun($"run{i}", "test", dir);
     }).ToList();
 
-    private ToleranceCalibration Measure(string maxTolerance = "") => ToleranceCalibration.Measure(Runs(),
+    private ToleranceCalibration Measure(string maxTolerance = "", int rows = 6) => ToleranceCalibration.Measure(Runs(rows),
         ToleranceFile.Parse($$"""{ "map": { "keys": ["model", "seed"], "meanOver": ["seed"] {{maxTolerance}} } }""", "tolerances.json"),
         ToleranceRule.Default, new StatisticalRule(0.01, 1e-6), null, "test machine", new DateOnly(2026, 12, 3));
 
     private static RowSpread Row(ToleranceCalibration c, string model) => c.Tables.Single().RowSpreads.Single(r => r.Row.Values[0] == model);
 
     [Test]
-    public void Each_rows_tolerance_is_z_root2_times_the_larger_sd_rounded_up()
+    public void Each_rows_tolerance_is_t_root2_times_its_sd_moderated_with_the_other_rows()
     {
         var c = Measure();
         var table = c.Tables.Single();
-        Assert.That(table.Checks, Is.EqualTo(2));                     // 2 rows × 1 column
-        Assert.That(table.Z, Is.EqualTo(2.807034).Within(1e-6));
+        Assert.That(table.Checks, Is.EqualTo(6));                     // 6 rows × 1 column
+        var prior = table.Priors["map"];
+        Assert.That((prior.Df, Math.Sqrt(prior.Variance)), Is.EqualTo((2.1893211, 0.0214859)).Within(1e-6));
 
         var a = Row(c, "A");
-        Assert.That((a.RunMeansSd, a.ValuesSd, a.Sd), Is.EqualTo((0.03, 0.0264575, 0.03)).Within(1e-6));
-        Assert.That(a.Tolerance.Absolute, Is.EqualTo(0.12));          // 2.807034 · √2 · 0.03 = 0.119092 → 0.12
+        Assert.That((a.RunMeansSd, a.Sd, a.Df, a.Quantile), Is.EqualTo((0.03, 0.0259021, 4.1893211, 7.5286714)).Within(1e-6));
+        Assert.That(a.Tolerance.Absolute, Is.EqualTo(0.28));          // 7.52867 · √2 · 0.0259021 = 0.275783 → 0.28
         var b = Row(c, "B");
-        Assert.That((b.RunMeansSd, b.ValuesSd, b.Sd), Is.EqualTo((0.0, 0.1473092, 0.1473092)).Within(1e-6));
-        Assert.That(b.Tolerance.Absolute, Is.EqualTo(0.59));          // 2.807034 · √2 · 0.1473092 = 0.584777 → 0.59
-        Assert.That(b.ValueRange, Is.EqualTo(0.28).Within(1e-9));     // means 0.30 … 0.58
+        Assert.That((b.RunMeansSd, b.Sd), Is.EqualTo((0.0, 0.0155323)).Within(1e-6), "runs that happened to agree keep the prior's share");
+        Assert.That(b.Tolerance.Absolute, Is.EqualTo(0.17));          // 0.165375 → 0.17
+        Assert.That(Row(c, "C").Tolerance.Absolute, Is.EqualTo(0.18)); // 0.170742
+        Assert.That(Row(c, "D").Tolerance.Absolute, Is.EqualTo(0.26)); // 0.255407
+        Assert.That(Row(c, "E").Tolerance.Absolute, Is.EqualTo(0.35)); // 0.348075
+        var f = Row(c, "F");
+        Assert.That((f.Deterministic, f.Tolerance.Absolute), Is.EqualTo((true, 1e-6)), "every run gave the same values: the floor");
+        Assert.That(b.ValueRange, Is.EqualTo(0.85 - 0.24).Within(1e-9)); // means 0.24 … 0.85
+    }
+
+    [Test]
+    public void Without_a_prior_a_rows_sd_is_at_least_its_seeds_spread()
+    {
+        // Two rows vary (A, B): no prior. B's runs agree on 0.30, so its seeds' spread, √(0.217/5)/√2 = 0.1473092, stands
+        // in; t on 2 degrees of freedom at 1 − 0.01/2.
+        var c = Measure(rows: 2);
+        Assert.That(c.Tables.Single().Priors["map"], Is.EqualTo(Repro.Statistics.VariancePrior.None));
+        var b = Row(c, "B");
+        Assert.That((b.Sd, b.Df), Is.EqualTo((0.1473092, 2.0)).Within(1e-6));
+        Assert.That(b.Quantile, Is.EqualTo(Repro.Statistics.StudentT.TwoSidedQuantile(0.995, 2)).Within(1e-9));
+        Assert.That(Row(c, "A").Sd, Is.EqualTo(0.03).Within(1e-9));
     }
 
     [Test]
     public void A_blind_tolerance_or_one_above_max_tolerance_is_refused_and_nothing_is_written()
     {
-        var c = Measure(""", "maxTolerance": { "map": 0.1 }""");
+        var c = Measure(""", "maxTolerance": { "map": 0.2 }""");
         Assert.That(c.CannotFail.Select(r => (r.Row.Row.Values[0], r.Row.Problem)),
-            Is.EquivalentTo(new[] { ("A", "above maxTolerance"), ("B", "blind and above maxTolerance") }));   // A 0.12 > 0.1; B 0.59 ≥ range 0.28
+            Is.EquivalentTo(new[] { ("A", "above maxTolerance"), ("D", "above maxTolerance"), ("E", "above maxTolerance") }));   // 0.28, 0.26, 0.35 > 0.2
+        Assert.That(Measure(rows: 2).CannotFail.Select(r => (r.Row.Row.Values[0], r.Row.Problem)),
+            Is.EquivalentTo(new[] { ("A", "blind"), ("B", "blind") }), "two rows, no prior, t on 2 degrees of freedom: 0.42 and 2.1 reach the means' range 0.28");
 
         var dir = Path.Combine(_root, "ci");
         var e = Assert.Throws<CalibrationRefusedException>(() => CalibrationWriter.Write(dir, c, ToleranceFile.Empty("tolerances.json"), "calibrate"));
-        Assert.That(e!.Message, Does.Contain("model=A").And.Contain("model=B"));
+        Assert.That(e!.Message, Does.Contain("model=A").And.Contain("model=E"));
         Assert.That(File.Exists(Path.Combine(dir, SnapshotStore.ToleranceFileName)), Is.False);
 
         CalibrationWriter.Write(dir, c, ToleranceFile.Empty("tolerances.json"), "calibrate", allowCannotFail: true);
         var rows = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, SnapshotStore.ToleranceFileName)))!["map"]!["rows"]!;
-        Assert.That(rows["model=B"]!["map"]!["$blind"], Is.Not.Null);
-        Assert.That(rows["model=A"]!["map"]!["$blind"], Is.Null);
         Assert.That(rows["model=A"]!["map"]!["$above_max"], Is.Not.Null);
-        Assert.That(rows["model=A"]!["map"]!["absolute"]!.GetValue<double>(), Is.EqualTo(0.12));
+        Assert.That(rows["model=A"]!["map"]!["$blind"], Is.Null);
+        Assert.That(rows["model=B"]!["map"]!["$above_max"], Is.Null);
+        Assert.That(rows["model=A"]!["map"]!["absolute"]!.GetValue<double>(), Is.EqualTo(0.28));
+        Assert.That(rows["model=F"]!["map"]!["$exact"], Is.Not.Null);
     }
 
     [Test]
@@ -102,19 +128,20 @@ public class StatisticalCalibrationTests
     {
         var c = Measure();
         var dir = Path.Combine(_root, "ci");
-        Assert.Throws<CalibrationRefusedException>(() => CalibrationWriter.Write(dir, c, ToleranceFile.Empty("tolerances.json"), "calibrate"));   // B is blind
-        CalibrationWriter.Write(dir, c, ToleranceFile.Empty("tolerances.json"), "calibrate", allowCannotFail: true);
+        CalibrationWriter.Write(dir, c, ToleranceFile.Empty("tolerances.json"), "calibrate");
         var written = ToleranceFile.LoadOrEmpty(Path.Combine(dir, SnapshotStore.ToleranceFileName)).For("map");
         Assert.That(written.MeanOver, Is.EqualTo(new[] { "seed" }));
-        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "A" }, "map").Absolute, Is.EqualTo(0.12));
-        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "B" }, "map").Absolute, Is.EqualTo(0.59));
+        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "A" }, "map").Absolute, Is.EqualTo(0.28));
+        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "B" }, "map").Absolute, Is.EqualTo(0.17));
+        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "F" }, "map").Absolute, Is.EqualTo(1e-6));
+        Assert.That(VerifiedSnapshotCheck.Compare(dir, c).Select(v => v.HasVerified), Is.All.False);
     }
 
     [Test]
     public void A_run_that_lacks_a_seed_is_an_error_naming_the_group()
     {
         var runs = Runs();
-        File.WriteAllText(Path.Combine(runs[1].TablesDir, "map.csv"), "model,seed,map\nA,0,0.56\nB,0,0.22\nB,1,0.38\n");
+        File.WriteAllText(Path.Combine(runs[1].TablesDir, "map.csv"), Tables[1].Replace("A,1,0.60\n", ""));
         var e = Assert.Throws<InvalidDataException>(() => ToleranceCalibration.Measure(runs,
             ToleranceFile.Parse("""{ "map": { "keys": ["model", "seed"], "meanOver": ["seed"] } }""", "tolerances.json"),
             ToleranceRule.Default, StatisticalRule.Default, null, "test machine", new DateOnly(2026, 12, 3)));

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Repro.Reporting.Tables;
+using Repro.Statistics;
 using Repro.Torch.IO;
 
 namespace Repro.Reporting.Snapshots.Calibration;
@@ -154,7 +155,7 @@ internal static class CalibrationWriter
         var entry = new JsonObject
         {
             ["$comment"] = string.Create(CultureInfo.InvariantCulture,
-                $"compared {(table.Declared.MeanOver.Count > 0 ? $"as means over {string.Join(", ", table.Declared.MeanOver)}" : "row by row")}; each row's tolerance is z·√2·s with z = {table.Z:F4} (false-alarm rate {rule.FalseAlarm:G6} over m = {table.Checks} checked cells)"),
+                $"compared {(table.Declared.MeanOver.Count > 0 ? $"as means over {string.Join(", ", table.Declared.MeanOver)}" : "row by row")}; each row's tolerance is t·√2·s̃ (false-alarm rate {rule.FalseAlarm:G6} over m = {table.Checks} checked cells); per column, the prior the rows' sds were moderated with and the quantile: {Priors(table)}"),
             ["$false_alarm"] = rule.FalseAlarm,
             ["keys"] = Names(table.Declared.Keys),
         };
@@ -168,12 +169,25 @@ internal static class CalibrationWriter
         return entry;
     }
 
+    private static string Priors(TableSpread table) => string.Join("; ", table.Priors.Select(p =>
+    {
+        var quantile = table.RowSpreads.FirstOrDefault(r => r.Column == p.Key && !r.Deterministic)?.Quantile;
+        var prior = p.Value.Df == 0 ? "no prior (fewer than three rows vary)" : $"d₀ = {Short(p.Value.Df)}, s₀ = {Short(Math.Sqrt(p.Value.Variance))}";
+        return $"{p.Key}: {prior}, t = {(quantile is { } q ? Short(q) : "none (every row exact)")}";
+    }));
+
     private static JsonObject RowJson(RowSpread r)
     {
         var o = ToleranceJson(r.Tolerance);
+        if (r.Deterministic)
+        {
+            o["$exact"] = $"every one of the {r.RunMeans.Count} runs gave the same values: the floor";
+            return o;
+        }
         o["$sd"] = r.Sd;
-        o["$runs"] = $"sd {Short(r.RunMeansSd)} of {r.RunMeans.Count} runs' means ({Short(r.RunMeans.Min())} to {Short(r.RunMeans.Max())})";
-        o["$values"] = $"sd of all {r.RunMeans.Count * r.ValuesPerRun} values / √{r.ValuesPerRun} = {Short(r.ValuesSd)}";
+        o["$df"] = r.Df;
+        o["$runs"] = $"sd {Short(r.RunMeansSd)} of {r.RunMeans.Count} runs' means ({Short(r.RunMeans.Min())} to {Short(r.RunMeans.Max())}), moderated to {Short(r.Sd)} on {Short(r.Df)} degrees of freedom";
+        o["$values"] = $"sd of all {r.RunMeans.Count * r.ValuesPerRun} values / √{r.ValuesPerRun} = {Short(r.ValuesSd)} (for the record)";
         if (r.IsBlind) o["$blind"] = $"the tolerance reaches the range of the column's means over the whole table ({Short(r.ValueRange)}): its check cannot fail";
         if (r.IsAboveMax) o["$above_max"] = $"wider than the table's maxTolerance {Short(r.MaxTolerance!.Value)}: it no longer guards the effects the claims rest on";
         return o;
@@ -274,11 +288,15 @@ internal static class CalibrationWriter
     private static ResultTable StatisticalSummary(ToleranceCalibration c)
     {
         var summary = new ResultTable("statistical-summary", ["table", "row", "column", .. c.Runs.Select(r => $"mean_{r.Name}"), "values_per_run", "run_means_sd", "values_sd",
-            "sd", "checks", "false_alarm", "z", "tolerance", "value_range", "max_tolerance", "cannot_fail"]);
+            "prior_df", "prior_sd", "sd", "df", "checks", "false_alarm", "quantile", "tolerance", "value_range", "max_tolerance", "cannot_fail", "exact"]);
         foreach (var t in c.Tables)
             foreach (var r in t.RowSpreads)
-                summary.AddRow([t.Name, r.Row.ToString(), r.Column, .. r.RunMeans.Cast<object>(), r.ValuesPerRun, r.RunMeansSd, r.ValuesSd, r.Sd, t.Checks,
-                    c.Statistical.FalseAlarm, t.Z, r.Tolerance.Absolute, r.ValueRange, r.MaxTolerance?.ToString("R", CultureInfo.InvariantCulture) ?? "", r.Problem]);
+            {
+                var prior = t.Priors.TryGetValue(r.Column, out var p) ? p : VariancePrior.None;
+                summary.AddRow([t.Name, r.Row.ToString(), r.Column, .. r.RunMeans.Cast<object>(), r.ValuesPerRun, r.RunMeansSd, r.ValuesSd, prior.Df, Math.Sqrt(prior.Variance),
+                    r.Sd, r.Df, t.Checks, c.Statistical.FalseAlarm, r.Quantile, r.Tolerance.Absolute, r.ValueRange, r.MaxTolerance?.ToString("R", CultureInfo.InvariantCulture) ?? "",
+                    r.Problem, r.Deterministic ? "yes" : "no"]);
+            }
         return summary;
     }
 

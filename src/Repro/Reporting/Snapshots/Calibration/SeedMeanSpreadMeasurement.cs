@@ -1,11 +1,12 @@
 using Repro.Reporting.Tables;
+using Repro.Statistics;
 
 namespace Repro.Reporting.Snapshots.Calibration;
 
 /// <summary>
 /// Measures a table compared as seed means (<c>"meanOver"</c>) for the statistical rule: every run's table is
-/// grouped as the check groups it, and per group and numeric column the runs' values give the row's sd and
-/// tolerance. Groups must be the same in every run, with the same number of rows (else an error naming the group
+/// grouped as the check groups it, and per group and numeric column the runs' means give the row's sd, moderated
+/// with the column's other rows (<see cref="StatisticalRule"/>), and its tolerance. Groups must be the same in every run, with the same number of rows (else an error naming the group
 /// and run: the runs would not be comparable). A column is numeric where a group's cells are finite numbers in every
 /// run; any other cell is compared between the runs' group rows as text, and a difference is a disagreement.
 /// </summary>
@@ -44,16 +45,35 @@ internal static class SeedMeanSpreadMeasurement
         var checks = order.Count * numeric.Count;
 
         var rows = new List<RowSpread>();
+        var priors = new Dictionary<string, VariancePrior>();
+        var df = runs.Count - 1;
         foreach (var column in numeric)
         {
+            var groups = order.Where(g => values.ContainsKey((g, column))).ToList();
             var means = values.Where(v => v.Key.Column == column).SelectMany(v => v.Value.Select(run => run.Average())).ToList();
             var range = means.Max() - means.Min();
-            foreach (var group in order.Where(g => values.ContainsKey((g, column))))
+            var spreads = groups.ToDictionary(g => g, g => StatisticalRule.Spread(values[(g, column)]));
+            // Every row's variance on R − 1 degrees of freedom, the exact ones (every run the same) left out.
+            var prior = priors[column] = VariancePrior.Estimate(groups.Where(g => !SameInEveryRun(values[(g, column)])).Select(g => Square(spreads[g].RunMeansSd)), df);
+            var total = prior.TotalDf(df);
+            var quantile = rule.Quantile(checks, total);
+            foreach (var group in groups)
             {
                 var runValues = values[(group, column)];
-                var (runMeansSd, valuesSd, sd) = StatisticalRule.Spread(runValues);
-                rows.Add(new RowSpread(new RowKey(keys, Split(group)), column, runValues.Select(v => v.Average()).ToList(), runValues[0].Count, runMeansSd, valuesSd, sd,
-                    rule.For(sd, checks), range, declared.MaxTolerance.TryGetValue(column, out var max) ? max : null));
+                var (runMeansSd, valuesSd) = spreads[group];
+                var max = declared.MaxTolerance.TryGetValue(column, out var m) ? m : (double?)null;
+                var key = new RowKey(keys, Split(group));
+                var runMeans = runValues.Select(v => v.Average()).ToList();
+                if (SameInEveryRun(runValues))
+                {
+                    rows.Add(new RowSpread(key, column, runMeans, runValues[0].Count, 0, 0, 0, rule.Deterministic, range, max) { Deterministic = true });
+                    continue;
+                }
+                // Without a prior (fewer than three rows vary) a row whose runs happened to agree would get a tolerance of
+                // nothing: the seeds' spread within the runs (too small, they share a backbone, but not nothing) bounds it.
+                var sd = prior.Df == 0 ? Math.Max(runMeansSd, valuesSd) : Math.Sqrt(prior.Moderate(Square(runMeansSd), df));
+                rows.Add(new RowSpread(key, column, runMeans, runValues[0].Count, runMeansSd, valuesSd, sd, rule.For(sd, quantile), range, max)
+                    { Df = total, Quantile = quantile });
             }
         }
 
@@ -77,9 +97,14 @@ internal static class SeedMeanSpreadMeasurement
             Declared = declared,
             RowSpreads = rows,
             Checks = checks,
-            Z = checks > 0 ? rule.Z(checks) : double.NaN,
+            Priors = priors,
         };
     }
+
+    /// <summary>Every run gave exactly the same values: the cell does not depend on training.</summary>
+    private static bool SameInEveryRun(IReadOnlyList<IReadOnlyList<double>> runs) => runs.Skip(1).All(r => r.SequenceEqual(runs[0]));
+
+    private static double Square(double x) => x * x;
 
     private static string Text(IReadOnlyList<string> key) => string.Join('\u001f', key);
 

@@ -3,7 +3,7 @@ namespace Repro.Reporting.Snapshots.Calibration;
 /// <summary>
 /// What the calibration runs showed for one result table: per column (<see cref="Columns"/>, the largest-difference
 /// rule) or, for a table compared as seed means, per row and column (<see cref="RowSpreads"/>, the statistical rule,
-/// with the number of checked cells <see cref="Checks"/> and the quantile <see cref="Z"/> it gave).
+/// with the number of checked cells <see cref="Checks"/> and each numeric column's variance prior <see cref="Priors"/>).
 /// </summary>
 internal sealed record TableSpread(
     string Name,
@@ -20,7 +20,7 @@ internal sealed record TableSpread(
 
     public int Checks { get; init; }
 
-    public double Z { get; init; } = double.NaN;
+    public IReadOnlyDictionary<string, Repro.Statistics.VariancePrior> Priors { get; init; } = new Dictionary<string, Repro.Statistics.VariancePrior>();
 
     public bool IsSeedMeans => Declared.IsStatistical;
 }
