@@ -1,0 +1,78 @@
+using Repro.Experiments;
+using Repro.Experiments.Slurm;
+using Spectre.Console;
+
+namespace Repro.Cli.Commands;
+
+/// <summary>
+/// <c>repro study status --slurm</c>: each task up to the stage as its Slurm job and its manifest tell it: done (up
+/// to date), queued (and why it waits), running (node, time so far), or ended without finishing: failed, timed out,
+/// cancelled, or never started because a task it needs failed (its job was cancelled by --kill-on-invalid-dep), each
+/// with its log. squeue knows an ended job for MinJobAge only (5 minutes by default); after that the state comes
+/// from the log: a job that wrote one and left no manifest failed or was stopped, one that wrote none never ran.
+/// </summary>
+internal static class SlurmStatus
+{
+    public sealed record Row(string Task, string State, string Job, string Node, string Elapsed, string Log, bool Done);
+
+    public static int Show(StudyPlan plan, string target)
+    {
+        var rows = Rows(plan, target);
+        var table = new Table().Border(TableBorder.Simple).AddColumn(new TableColumn("Task").NoWrap()).AddColumn("State").AddColumn("Job")
+            .AddColumn("Node").AddColumn(new TableColumn("Elapsed").RightAligned()).AddColumn("Log");
+        foreach (var r in rows)
+        {
+            var colour = r.Done ? "green" : r.State.StartsWith("running", StringComparison.Ordinal) ? "blue"
+                : r.State.StartsWith("queued", StringComparison.Ordinal) ? "grey" : "red";
+            table.AddRow(Markup.Escape(r.Task), $"[{colour}]{Markup.Escape(r.State)}[/]", r.Job, Markup.Escape(r.Node), r.Elapsed, Markup.Escape(r.Log));
+        }
+        AnsiConsole.Write(table);
+        var done = rows.Count(r => r.Done);
+        Console.WriteLine($"{done} of {rows.Count} tasks done");
+        return done == rows.Count ? 0 : 1;
+    }
+
+    public static IReadOnlyList<Row> Rows(StudyPlan plan, string target)
+    {
+        var record = SlurmJobRecord.Read(plan.Context);
+        var jobs = SlurmClient.Jobs();
+        var rows = new List<Row>();
+        foreach (var task in plan.UpTo(target))
+        {
+            var submitted = record.GetValueOrDefault(task.Id);
+            var job = submitted is null ? null : jobs.GetValueOrDefault(submitted.Job);
+            var (id, log) = (submitted?.Job ?? "", submitted is null ? "" : Relative(plan, submitted.Log));
+            var logExists = submitted is not null && File.Exists(submitted.Log);
+            if (job is { Active: true })
+            {
+                var state = job.State switch
+                {
+                    "RUNNING" => "running",
+                    "PENDING" => $"queued ({job.Reason})",
+                    _ => job.State.ToLowerInvariant(),
+                };
+                rows.Add(new Row(task.Id, state, id, job.State == "RUNNING" ? job.Nodes : "", job.State == "RUNNING" ? job.Elapsed : "", log, false));
+                continue;
+            }
+            if (plan.WhyStale(task) is not { } why)
+            {
+                rows.Add(new Row(task.Id, "done", id, "", "", logExists ? log : "", true));
+                continue;
+            }
+            var ended = job is not null
+                ? job.State switch
+                {
+                    "CANCELLED" when !logExists => "cancelled before it ran (a task it needs failed?)",
+                    "COMPLETED" => $"completed, but not up to date: {why}",
+                    _ => job.State.ToLowerInvariant(),
+                }
+                : submitted is null ? $"not submitted ({why})"
+                : logExists ? "failed or stopped (no longer queued; see its log)"
+                : "never ran (cancelled: a task it needs failed?)";
+            rows.Add(new Row(task.Id, ended, id, "", "", logExists ? log : "", false));
+        }
+        return rows;
+    }
+
+    private static string Relative(StudyPlan plan, string path) => Path.GetRelativePath(plan.Context.ArtifactsRoot, path);
+}
