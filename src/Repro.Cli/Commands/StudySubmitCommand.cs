@@ -69,6 +69,12 @@ internal static class StudySubmitCommand
                 return 0;
             }
 
+            // A job killed on another node (scancel, node failure) leaves its task's lock behind, naming a holder this
+            // host cannot look at; squeue can: a lock held by a Slurm job that is no longer running is released.
+            foreach (var job in jobs)
+                if (TaskLock.RemoveIf(context, job.Task.Id, h => h.Slurm is { } s && !(known.TryGetValue(s.Job, out var q) && q.Active)) is { } gone)
+                    AnsiConsole.MarkupLine(Markup.Escape($"{job.Task.Id}: released the lock of {gone} (Slurm job {gone.Slurm!.Job}, no longer running)"));
+
             var scriptDir = Path.Combine(SlurmJobRecord.DirOf(context), "scripts");
             Directory.CreateDirectory(scriptDir);
             Directory.CreateDirectory(logDir);
