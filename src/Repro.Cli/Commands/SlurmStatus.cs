@@ -19,13 +19,14 @@ internal static class SlurmStatus
     {
         var rows = Rows(plan, target);
         var table = new Table().Border(TableBorder.Simple).AddColumn(new TableColumn("Task").NoWrap()).AddColumn("State").AddColumn("Job")
-            .AddColumn("Node").AddColumn(new TableColumn("Elapsed").RightAligned()).AddColumn("Log");
+            .AddColumn("Node").AddColumn(new TableColumn("Elapsed").RightAligned()).AddColumn(new TableColumn("Log").NoWrap());
         foreach (var r in rows)
         {
             var colour = r.Done ? "green" : r.State.StartsWith("running", StringComparison.Ordinal) ? "blue"
                 : r.State.StartsWith("queued", StringComparison.Ordinal) ? "grey" : "red";
             table.AddRow(Markup.Escape(r.Task), $"[{colour}]{Markup.Escape(r.State)}[/]", r.Job, Markup.Escape(r.Node), r.Elapsed, Markup.Escape(r.Log));
         }
+        Console.WriteLine($"logs in {Path.Combine(SlurmJobRecord.DirOf(plan.Context), "logs")} (shown for the tasks not done)");
         AnsiConsole.Write(table);
         var done = rows.Count(r => r.Done);
         Console.WriteLine($"{done} of {rows.Count} tasks done");
@@ -56,7 +57,7 @@ internal static class SlurmStatus
             }
             if (plan.WhyStale(task) is not { } why)
             {
-                rows.Add(new Row(task.Id, "done", id, "", "", logExists ? log : "", true));
+                rows.Add(new Row(task.Id, "done", id, "", "", "", true));
                 continue;
             }
             var ended = job is not null
@@ -74,5 +75,6 @@ internal static class SlurmStatus
         return rows;
     }
 
-    private static string Relative(StudyPlan plan, string path) => Path.GetRelativePath(plan.Context.ArtifactsRoot, path);
+    /// <summary>A log's name in the logs folder (the folder is printed once).</summary>
+    private static string Relative(StudyPlan plan, string path) => Path.GetRelativePath(Path.Combine(SlurmJobRecord.DirOf(plan.Context), "logs"), path);
 }

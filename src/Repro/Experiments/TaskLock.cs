@@ -120,6 +120,7 @@ public sealed class TaskLock : IDisposable
     public static LockHolder? RemoveIf(StudyContext context, string taskId, Func<LockHolder, bool> gone)
     {
         var path = PathOf(context, taskId);
+        if (!File.Exists(path)) return null; // also when no task has run yet: no lock folder
         return Read(path) is { } holder && gone(holder) && TryRemoveStale(path, holder) ? holder : null;
     }
 
