@@ -18,7 +18,8 @@ internal static class SlurmStatus
     public static int Show(StudyPlan plan, string target)
     {
         var rows = Rows(plan, target);
-        var table = new Table().Border(TableBorder.Simple).AddColumn(new TableColumn("Task").NoWrap()).AddColumn("State").AddColumn("Job")
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160; // a log or a pipe: rows, not a column of 3-letter pieces
+        var table = new Table().Border(TableBorder.Simple).AddColumn(new TableColumn("Task").NoWrap()).AddColumn(new TableColumn("State").NoWrap()).AddColumn("Job")
             .AddColumn("Node").AddColumn(new TableColumn("Elapsed").RightAligned()).AddColumn(new TableColumn("Log").NoWrap());
         foreach (var r in rows)
         {

@@ -51,6 +51,7 @@ internal static class StudySubmitCommand
             var scripts = jobs.ToDictionary(j => j.Task.Id, j => SlurmJobScript.For(context, j.Task, SlurmResources.For(j.Task, plan.Profile, specs),
                 jobCommand, TimeSpan.FromSeconds(parse.GetValue(grace)), logDir));
 
+            if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160; // a log or a pipe: the graph's rows unwrapped
             foreach (var (id, jobId) in queued) AnsiConsole.MarkupLine(Markup.Escape($"{id}: job {jobId} already queued or running, not submitted again"));
             if (jobs.Count == 0)
             {
