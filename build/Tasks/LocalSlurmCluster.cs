@@ -102,7 +102,7 @@ internal sealed class LocalSlurmCluster : IDisposable
         string[] lines =
         [
             "ClusterName=reprocheck",
-            // slurmctld runs only where its hostname names the controller host; clients reach it at the address.
+            // The controller is this host; clients reach it at the loopback address.
             $"SlurmctldHost={Dns.GetHostName().Split('.')[0]}(127.0.0.1)",
             $"SlurmctldPort={controller}",
             $"SlurmdPort={node}",

@@ -34,6 +34,7 @@ internal sealed partial class SlurmCheckTask : BuildTask
         var total = Stopwatch.StartNew();
 
         LocalSlurmCluster.Install(context);
+        timings.Add(("install slurm-wlm and munge (when missing)", total.Elapsed));
         var local = new IsolatedStudy("slurm-check-local", profile, Path.Combine(root, "local"), new Dictionary<string, string?>(), []);
         var clock = Stopwatch.StartNew();
         local.BringUpToDate(context);
