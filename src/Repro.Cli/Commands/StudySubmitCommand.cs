@@ -24,7 +24,8 @@ internal static class StudySubmitCommand
         var resources = new Option<string[]>("--resources")
         {
             Description = "resources of a kind of task, KIND:KEY=VALUE,… with KIND train, gpu or cpu and keys partition, gres, cpus, mem, time, e.g. " +
-                          "--resources train:gres=gpu:a100:1,cpus=8,mem=32G,time=2-00:00:00 (repeatable; `all:` for every kind)",
+                          "--resources train:gres=gpu:a100:1,cpus=8,mem=32G,time=2-00:00:00 (repeatable; `all:` for every kind); " +
+                          "they replace the profile's (its \"slurm\" section), which replace the defaults",
             DefaultValueFactory = _ => [],
         };
         var partition = new Option<string>("--partition") { Description = "the partition of every job (same as --resources all:partition=P)", DefaultValueFactory = _ => "" };
@@ -38,9 +39,11 @@ internal static class StudySubmitCommand
             var plan = StudyCommand.Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: true);
             var target = StudyCommand.Target(plan, parse.GetValue(stage)!);
             plan.CheckInputs(target);
-            var specs = parse.GetValue(resources)!.ToList();
-            if (parse.GetValue(partition) is { Length: > 0 } p) specs.Insert(0, $"all:partition={p}");
             var context = plan.Context;
+            // The profile's resources, then the command line's: --partition, then each --resources in order.
+            var specs = SlurmResourceSpec.FromProfile(Repro.Experiments.Profile.PathOf(context.RepoRoot, parse.GetValue(profile)!)).ToList();
+            if (parse.GetValue(partition) is { Length: > 0 } p) specs.Add(SlurmResourceSpec.Parse($"{SlurmResourceSpec.All}:partition={p}"));
+            specs.AddRange(parse.GetValue(resources)!.Select(SlurmResourceSpec.Parse));
             var jobCommand = new SlurmJobScript.Command(ReproCommand(), parse.GetValue(profile)!, context.RepoRoot, context.ArtifactsRoot, parse.GetValue(set)!);
             var logDir = Path.Combine(SlurmJobRecord.DirOf(context), "logs");
 

@@ -29,23 +29,11 @@ public sealed partial record SlurmResources(string? Partition, string? Gres, int
         };
     }
 
-    /// <summary>
-    /// The resources of a task: its kind's defaults, then each spec given for its kind (or for all) in order, written
-    /// <c>KIND:KEY=VALUE,…</c> (<c>train:gres=gpu:a100:1,time=2-00:00:00</c>, <c>all:partition=gpu</c>).
-    /// </summary>
-    public static SlurmResources For(StudyTask task, Profile profile, IReadOnlyList<string> specs)
+    /// <summary>The resources of a task: its kind's defaults, then each spec given for its kind (or for all), in order.</summary>
+    public static SlurmResources For(StudyTask task, Profile profile, IEnumerable<SlurmResourceSpec> specs)
     {
         var kind = SlurmJobKind.Of(task);
-        var resources = Default(kind, task, profile);
-        foreach (var spec in specs)
-        {
-            var colon = spec.IndexOf(':');
-            if (colon <= 0) throw new ArgumentException($"--resources '{spec}': expected KIND:KEY=VALUE,… with KIND one of all, {string.Join(", ", Kinds)}");
-            var of = spec[..colon];
-            if (of != "all" && !Kinds.Contains(of)) throw new ArgumentException($"--resources '{spec}': unknown kind '{of}' (all, {string.Join(", ", Kinds)})");
-            if (of == "all" || of == kind) resources = resources.With(spec[(colon + 1)..], $"--resources '{spec}'");
-        }
-        return resources;
+        return specs.Where(s => s.AppliesTo(kind)).Aggregate(Default(kind, task, profile), (r, s) => r.With(s.Spec, s.Source));
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ public class SlurmJobScriptTests
     private static readonly SlurmJobScript.Command Repro = new(["/usr/bin/dotnet", "/repo/src/Repro.Cli/bin/Release/net10.0/Repro.Cli.dll"], "ci", "/repo", "/shared/artifacts", ["training.lr=1e-3"]);
 
     private static SlurmJobScript Script(StudyPlan plan, string id, params string[] specs) =>
-        SlurmJobScript.For(plan.Context, plan.Task(id), SlurmResources.For(plan.Task(id), plan.Profile, specs), Repro, TimeSpan.FromMinutes(10), "/shared/artifacts/ci/.slurm/logs");
+        SlurmJobScript.For(plan.Context, plan.Task(id), SlurmResources.For(plan.Task(id), plan.Profile, specs.Select(SlurmResourceSpec.Parse)), Repro, TimeSpan.FromMinutes(10), "/shared/artifacts/ci/.slurm/logs");
 
     [Test]
     public void ATrainingAsksToBeSignalledBeforeItsLimitAndRequeuesItself()
@@ -84,7 +84,7 @@ public class SlurmJobScriptTests
     public void BadResourcesAreAnErrorNamingTheSpec(string spec, string message)
     {
         var plan = StudyPlanTests.Plan(Profile.Named(RepoPaths.Root, "ci"));
-        var e = Assert.Throws<ArgumentException>(() => SlurmResources.For(plan.Task("train/U-Real-seed0"), plan.Profile, [spec]));
+        var e = Assert.Throws<ArgumentException>(() => SlurmResources.For(plan.Task("train/U-Real-seed0"), plan.Profile, [SlurmResourceSpec.Parse(spec)]));
         Assert.That(e!.Message, Does.Contain($"--resources '{spec}'").And.Contain(message));
     }
 
