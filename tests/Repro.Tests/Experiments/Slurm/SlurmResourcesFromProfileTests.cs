@@ -47,15 +47,6 @@ public class SlurmResourcesFromProfileTests
     public void AProfileWithoutASectionGivesNone() =>
         Assert.That(SlurmResourceSpec.FromProfile(RepoPaths.Of("experiments", "profiles", "ci.json")), Is.Empty);
 
-    [Test]
-    public void ThePaperProfileGivesItsTrainingsAGpuAndADaysMargin()
-    {
-        var plan = StudyPlanTests.Plan(Profile.Named(RepoPaths.Root, "paper"));
-        var specs = SlurmResourceSpec.FromProfile(RepoPaths.Of("experiments", "profiles", "paper.json"));
-        var training = SlurmResources.For(plan.Task("train/U-Synthetic-seed0"), plan.Profile, specs);
-        Assert.That((training.Gres, training.Time), Is.EqualTo(("gpu:1", "3-00:00:00")));
-    }
-
     [TestCase("""{ "trains": "cpus=2" }""", "slurm.trains: unknown kind 'trains'")]
     [TestCase("""{ "train": 2 }""", "slurm.train: a string")]
     [TestCase("""{ "train": "cpu=2" }""", "slurm.train: unknown resource 'cpu'")]
