@@ -37,7 +37,8 @@ internal static class SlurmStatus
     public static IReadOnlyList<Row> Rows(StudyPlan plan, string target)
     {
         var record = SlurmJobRecord.Read(plan.Context);
-        var jobs = SlurmClient.Jobs();
+        // Nothing submitted from this folder yet: no need for Slurm's commands to say so.
+        var jobs = record.Count == 0 ? new Dictionary<string, SlurmClient.QueuedJob>() : SlurmClient.Jobs();
         var rows = new List<Row>();
         foreach (var task in plan.UpTo(target))
         {
