@@ -29,7 +29,7 @@ internal static class StudySubmitCommand
             DefaultValueFactory = _ => [],
         };
         var partition = new Option<string>("--partition") { Description = "the partition of every job (same as --resources all:partition=P)", DefaultValueFactory = _ => "" };
-        var grace = new Option<int>("--requeue-grace") { Description = "seconds before its time limit at which a training requeues itself (at least an epoch's time: the epoch under way is redone)", DefaultValueFactory = _ => 600 };
+        var grace = new Option<int>("--requeue-grace") { Description = "seconds before its time limit at which Slurm signals a training; it then requeues itself once the epoch under way is saved (or 30 s before the limit), so with a grace longer than an epoch no work is lost", DefaultValueFactory = _ => 600 };
         var command = new Command("submit", "Submit the study's tasks that are not up to date as Slurm jobs, each after the jobs of what it needs.")
             { profile, stage, slurm, dryRun, resources, partition, grace, root, set };
         command.SetAction(parse => StudyCommand.Guarded(() =>

@@ -6,8 +6,8 @@ namespace Repro.Experiments.Slurm;
 /// The batch script of one task's Slurm job: `repro study run --task ID` on the shared artifacts folder, with the
 /// threads pinned as a local run pins them, its output appended to a log of its own. A training also asks Slurm to
 /// signal it before its time limit (<c>--signal=B:USR1@GRACE</c>) and may be requeued (<c>--requeue</c>): the
-/// script then requeues its own job, Slurm stops the training (the checkpoint of its last finished epoch is on
-/// disk, written atomically) and starts the script again later, and the training resumes from that checkpoint.
+/// script then lets the epoch under way be saved and requeues its own job; Slurm stops the training and starts the
+/// script again later, and the training resumes from that epoch's checkpoint (written atomically).
 /// The dependencies (<c>--dependency=afterok:…</c>) are given to sbatch, since they are job ids known only at
 /// submission.
 /// </summary>
@@ -60,14 +60,33 @@ public sealed record SlurmJobScript(StudyTask Task, string Kind, SlurmResources 
             return new SlurmJobScript(task, kind, resources, text.ToString(), log);
         }
         // The training runs in the background so that this shell can take Slurm's signal while it runs (bash runs a
-        // trap only between commands, and `wait` is one it interrupts).
-        text.Append($"{run} &\n");
-        text.Append("training=$!\n");
-        text.Append("trap 'echo \"[repro] $(date -u +%Y-%m-%dT%H:%M:%SZ) time limit near: requeueing job $SLURM_JOB_ID; it resumes from the last epoch'\"'\"'s checkpoint\"; scontrol requeue \"$SLURM_JOB_ID\"' USR1\n");
-        text.Append("while :; do\n");
-        text.Append("  wait \"$training\"; status=$?\n");
-        text.Append("  kill -0 \"$training\" 2>/dev/null || exit \"$status\"\n");
-        text.Append("done\n");
+        // trap only between commands, and `wait` is one it interrupts). On the signal it waits for the epoch under
+        // way to be saved, then requeues the job: an epoch shorter than the grace loses nothing. timings.csv is the
+        // last file a training writes for an epoch (after the checkpoint and metrics.csv). With 30 s of the grace
+        // left it requeues anyway, and the training resumes from the epoch before.
+        var epochDone = Path.Combine(command.ArtifactsRoot, context.Profile.Name, task.Id, Repro.Training.TimingsCsv.FileName);
+        var wait = Math.Max(0, (int)requeueGrace.TotalSeconds - 30);
+        text.Append($$"""
+            {{run}} &
+            training=$!
+            epoch_done={{Quote(epochDone)}}
+            saved() { stat -c %y "$epoch_done" 2>/dev/null || echo none; }
+            limit_near=0
+            trap 'limit_near=1' USR1
+            while :; do
+              wait "$training"; status=$?
+              kill -0 "$training" 2>/dev/null || exit "$status"
+              [ "$limit_near" = 1 ] || continue
+              limit_near=0
+              echo "[repro] $(date -u +%Y-%m-%dT%H:%M:%SZ) time limit near: job $SLURM_JOB_ID requeues itself once the epoch under way is saved"
+              before=$(saved); deadline=$((SECONDS + {{wait}}))
+              while kill -0 "$training" 2>/dev/null && [ "$(saved)" = "$before" ] && [ "$SECONDS" -lt "$deadline" ]; do sleep 1; done
+              kill -0 "$training" 2>/dev/null || continue
+              echo "[repro] $(date -u +%Y-%m-%dT%H:%M:%SZ) requeueing job $SLURM_JOB_ID; the training resumes from its last saved epoch"
+              scontrol requeue "$SLURM_JOB_ID"
+            done
+
+            """);
         return new SlurmJobScript(task, kind, resources, text.ToString(), log);
     }
 

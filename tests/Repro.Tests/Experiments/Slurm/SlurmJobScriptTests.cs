@@ -19,7 +19,9 @@ public class SlurmJobScriptTests
         var script = Script(plan, "train/U-Real-seed0");
         Assert.That(script.Kind, Is.EqualTo(SlurmJobKind.Train));
         Assert.That(script.Text, Does.Contain("#SBATCH --signal=B:USR1@600\n").And.Contain("#SBATCH --requeue\n"));
-        Assert.That(script.Text, Does.Contain("trap ").And.Contain("scontrol requeue \"$SLURM_JOB_ID\"' USR1"));
+        Assert.That(script.Text, Does.Contain("trap 'limit_near=1' USR1\n").And.Contain("  scontrol requeue \"$SLURM_JOB_ID\"\n"));
+        Assert.That(script.Text, Does.Contain("epoch_done=/shared/artifacts/ci/train/U-Real-seed0/timings.csv\n"), "the file a training writes last for an epoch");
+        Assert.That(script.Text, Does.Contain("deadline=$((SECONDS + 570))"), "it requeues anyway 30 s before the limit");
         Assert.That(script.Text, Does.Contain("/usr/bin/dotnet /repo/src/Repro.Cli/bin/Release/net10.0/Repro.Cli.dll study run --task train/U-Real-seed0 --profile ci --repo /repo --set training.lr=1e-3 &\n"));
         Assert.That(script.Text, Does.Contain("#SBATCH --job-name=repro:ci:train/U-Real-seed0\n"));
         Assert.That(script.LogPattern, Is.EqualTo("/shared/artifacts/ci/.slurm/logs/train+U-Real-seed0-%j.log"));
