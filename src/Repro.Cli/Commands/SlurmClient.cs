@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Repro.Experiments.Slurm;
 
 namespace Repro.Cli.Commands;
 
@@ -8,27 +9,19 @@ namespace Repro.Cli.Commands;
 /// </summary>
 internal static class SlurmClient
 {
-    /// <summary>A job as squeue shows it: its state (PENDING, RUNNING, COMPLETED, FAILED, …), nodes, time used, and why it waits.</summary>
-    public sealed record QueuedJob(string Id, string State, string Nodes, string Elapsed, string Reason)
-    {
-        /// <summary>Not ended: a task with such a job is not submitted again.</summary>
-        public bool Active => State is "PENDING" or "RUNNING" or "CONFIGURING" or "COMPLETING" or "REQUEUED" or "REQUEUE_HOLD" or "REQUEUE_FED"
-            or "RESIZING" or "SIGNALING" or "STAGE_OUT" or "SUSPENDED" or "STOPPED";
-    }
-
     /// <summary>
     /// Every job squeue knows, by id, those that ended included (slurmctld keeps an ended job for MinJobAge, 5 minutes
     /// by default; after that only its task's manifest and log tell how it went).
     /// </summary>
-    public static IReadOnlyDictionary<string, QueuedJob> Jobs()
+    public static IReadOnlyDictionary<string, SlurmQueuedJob> Jobs()
     {
         var output = Run("squeue", ["--noheader", "--states=all", "--format=%i|%T|%N|%M|%r"]);
-        var jobs = new Dictionary<string, QueuedJob>();
+        var jobs = new Dictionary<string, SlurmQueuedJob>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var f = line.Split('|');
             if (f.Length < 5) throw new InvalidDataException($"squeue: unexpected line '{line}'");
-            jobs[f[0]] = new QueuedJob(f[0], f[1], f[2], f[3], f[4]);
+            jobs[f[0]] = new SlurmQueuedJob(f[0], f[1], f[2], f[3], f[4]);
         }
         return jobs;
     }

@@ -5,11 +5,9 @@ using Spectre.Console;
 namespace Repro.Cli.Commands;
 
 /// <summary>
-/// <c>repro study status --slurm</c>: each task up to the stage as its Slurm job and its manifest tell it: done (up
-/// to date), queued (and why it waits), running (node, time so far), or ended without finishing: failed, timed out,
-/// cancelled, or never started because a task it needs failed (its job was cancelled by --kill-on-invalid-dep), each
-/// with its log. squeue knows an ended job for MinJobAge only (5 minutes by default); after that the state comes
-/// from the log: a job that wrote one and left no manifest failed or was stopped, one that wrote none never ran.
+/// <c>repro study status --slurm</c>: each task up to the stage as its Slurm job and its manifest tell it
+/// (<see cref="SlurmTaskStatus"/>): done, queued, running (node, time so far), or ended without finishing, with its
+/// log. Exit 0 when every task is done.
 /// </summary>
 internal static class SlurmStatus
 {
@@ -38,41 +36,15 @@ internal static class SlurmStatus
     {
         var record = SlurmJobRecord.Read(plan.Context);
         // Nothing submitted from this folder yet: no need for Slurm's commands to say so.
-        var jobs = record.Count == 0 ? new Dictionary<string, SlurmClient.QueuedJob>() : SlurmClient.Jobs();
+        var jobs = record.Count == 0 ? new Dictionary<string, SlurmQueuedJob>() : SlurmClient.Jobs();
         var rows = new List<Row>();
         foreach (var task in plan.UpTo(target))
         {
             var submitted = record.GetValueOrDefault(task.Id);
             var job = submitted is null ? null : jobs.GetValueOrDefault(submitted.Job);
-            var (id, log) = (submitted?.Job ?? "", submitted is null ? "" : Relative(plan, submitted.Log));
-            var logExists = submitted is not null && File.Exists(submitted.Log);
-            if (job is { Active: true })
-            {
-                var state = job.State switch
-                {
-                    "RUNNING" => "running",
-                    "PENDING" => $"queued ({job.Reason})",
-                    _ => job.State.ToLowerInvariant(),
-                };
-                rows.Add(new Row(task.Id, state, id, job.State == "RUNNING" ? job.Nodes : "", job.State == "RUNNING" ? job.Elapsed : "", log, false));
-                continue;
-            }
-            if (plan.WhyStale(task) is not { } why)
-            {
-                rows.Add(new Row(task.Id, "done", id, "", "", "", true));
-                continue;
-            }
-            var ended = job is not null
-                ? job.State switch
-                {
-                    "CANCELLED" when !logExists => "cancelled before it ran (a task it needs failed?)",
-                    "COMPLETED" => $"completed, but not up to date: {why}",
-                    _ => job.State.ToLowerInvariant(),
-                }
-                : submitted is null ? $"not submitted ({why})"
-                : logExists ? "failed or stopped (no longer queued; see its log)"
-                : "never ran (cancelled: a task it needs failed?)";
-            rows.Add(new Row(task.Id, ended, id, "", "", logExists ? log : "", false));
+            var status = SlurmTaskStatus.Of(submitted is not null, job, submitted is not null && File.Exists(submitted.Log), plan.WhyStale(task));
+            rows.Add(new Row(task.Id, status.State, submitted?.Job ?? "", status.Running ? job!.Nodes : "", status.Running ? job!.Elapsed : "",
+                status.ShowsLog ? Relative(plan, submitted!.Log) : "", status.Done));
         }
         return rows;
     }

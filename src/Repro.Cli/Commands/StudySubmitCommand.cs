@@ -48,7 +48,7 @@ internal static class StudySubmitCommand
             var logDir = Path.Combine(SlurmJobRecord.DirOf(context), "logs");
 
             var record = SlurmJobRecord.Read(context);
-            var known = parse.GetValue(dryRun) && record.Count == 0 ? new Dictionary<string, SlurmClient.QueuedJob>() : SlurmClient.Jobs();
+            var known = parse.GetValue(dryRun) && record.Count == 0 ? new Dictionary<string, SlurmQueuedJob>() : SlurmClient.Jobs();
             var queued = record.Where(r => known.TryGetValue(r.Value.Job, out var j) && j.Active).ToDictionary(r => r.Key, r => r.Value.Job);
             var jobs = SlurmSubmission.Plan(plan.UpTo(target), t => plan.WhyStale(t) is null, queued);
             var scripts = jobs.ToDictionary(j => j.Task.Id, j => SlurmJobScript.For(context, j.Task, SlurmResources.For(j.Task, plan.Profile, specs),
