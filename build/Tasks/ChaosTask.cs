@@ -97,7 +97,7 @@ internal sealed class ChaosTask : BuildTask
             if (resumed.ExitCode != 0) throw new BuildFailedException($"chaos: the study did not resume after {target} was killed (exit {resumed.ExitCode})");
         }
 
-        var differences = Compare(reference, run, name);
+        var differences = StudyRunComparison.Differences(reference, run, name);
         var (verifyCode, verifyOutput) = context.Capture("dotnet", Cli.ArgsFor(context, profile, "study", "verify"), run.ProcessEnvironment());
         var report = Report(seed, kills, attempts, clock.Elapsed, differences, verifyOutput.Trim(), name);
         Directory.CreateDirectory(chaosRoot);
@@ -196,28 +196,6 @@ internal sealed class ChaosTask : BuildTask
         if (!Directory.Exists(dir)) return (0, 0);
         var files = Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Where(f => !f.Contains(".tmp-")).ToList();
         return (files.Count(f => Path.GetFileName(f) == "manifest.json"), files.Count);
-    }
-
-    /// <summary>Every task's recorded output hash, and the result tables byte for byte.</summary>
-    private static IReadOnlyList<string> Compare(IsolatedStudy reference, IsolatedStudy run, string name)
-    {
-        var differences = new List<string>();
-        Dictionary<string, string> Outputs(IsolatedStudy s) =>
-            Directory.EnumerateFiles(Path.Combine(s.ArtifactsRoot, name), "manifest.json", SearchOption.AllDirectories)
-                .Select(m => JsonDocument.Parse(File.ReadAllText(m)).RootElement)
-                .ToDictionary(m => m.GetProperty("Task").GetString()!, m => m.GetProperty("Outputs").GetString()!);
-        var (expected, obtained) = (Outputs(reference), Outputs(run));
-        foreach (var task in expected.Keys.Union(obtained.Keys).Order(StringComparer.Ordinal))
-            if (expected.GetValueOrDefault(task) != obtained.GetValueOrDefault(task))
-                differences.Add($"task {task}: outputs {obtained.GetValueOrDefault(task) ?? "missing"}, uninterrupted {expected.GetValueOrDefault(task) ?? "missing"}");
-        var (tablesA, tablesB) = (Path.Combine(reference.ArtifactsRoot, name, "tables"), Path.Combine(run.ArtifactsRoot, name, "tables"));
-        foreach (var table in Directory.EnumerateFiles(tablesA).Select(Path.GetFileName))
-        {
-            var other = Path.Combine(tablesB, table!);
-            if (!File.Exists(other) || !File.ReadAllBytes(other).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(tablesA, table!))))
-                differences.Add($"table {table}: differs from the uninterrupted run's");
-        }
-        return differences;
     }
 
     private static string Report(int seed, IReadOnlyList<Kill> kills, int attempts, TimeSpan elapsed, IReadOnlyList<string> differences, string verify, string name)

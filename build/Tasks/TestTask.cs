@@ -10,6 +10,7 @@ namespace Repro.Build.Tasks;
 /// --filter EXPR narrows the unit tests (and skips the studies).
 /// </summary>
 [DependsOn(typeof(BuildSolutionTask))]
+[DependsOn(typeof(ActionlintTask))]
 internal sealed class TestTask : BuildTask
 {
     public override string Description => "unit tests, then the golden profile (fixed weights) and the ci profile end to end, each with its snapshot and claim tests";

@@ -13,6 +13,7 @@ namespace Repro.Cli.Commands;
 /// <c>repro study run --task ID</c> runs one task only; <c>repro study tasks</c> lists them. --set replaces a profile
 /// setting for this run (the tasks that read it rerun; the report lists it).
 /// <c>repro study figures --profile P [--out DIR]</c> draws the figures from the outputs already there.
+/// <c>repro study submit --slurm</c> sends the tasks to a Slurm cluster; <c>status --slurm</c> follows their jobs.
 /// </summary>
 internal static class StudyCommand
 {
@@ -61,11 +62,13 @@ internal static class StudyCommand
             return 0;
         }));
 
-        var status = new Command("status", "Exit 0 when a stage is up to date (printing why), 1 when it must run.") { profile, stage, root, set };
+        var slurm = new Option<bool>("--slurm") { Description = "each task's Slurm job (repro study submit --slurm): queued, running (node, elapsed), done or failed, with its log; exit 0 when every task is done" };
+        var status = new Command("status", "Exit 0 when a stage is up to date (printing why), 1 when it must run.") { profile, stage, root, set, slurm };
         status.SetAction(parse => Guarded(() =>
         {
-            var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!);
+            var plan = Load(parse.GetValue(root)!, parse.GetValue(profile)!, parse.GetValue(set)!, quiet: parse.GetValue(slurm));
             var target = Target(plan, parse.GetValue(stage)!);
+            if (parse.GetValue(slurm)) return SlurmStatus.Show(plan, target);
             var stale = plan.Select(target).Select(t => (t.Id, Why: plan.WhyStale(t))).FirstOrDefault(s => s.Why is not null);
             Console.WriteLine(stale.Why is null ? "up to date" : $"{stale.Id}: {stale.Why}");
             return stale.Why is null ? 0 : 1;
@@ -140,7 +143,7 @@ internal static class StudyCommand
 
         return new Command("study", "Run the paper's study stage by stage or task by task (incremental, resumable).")
         {
-            run, status, verify, StudyTasksCommand.Create(profile, stage, root, set), StudyEstimateCommand.Create(profile, root, set), figures, pack, unpack, export,
+            run, status, verify, StudyTasksCommand.Create(profile, stage, root, set), StudySubmitCommand.Create(profile, stage, root, set), StudyEstimateCommand.Create(profile, root, set), figures, pack, unpack, export,
         };
     }
 

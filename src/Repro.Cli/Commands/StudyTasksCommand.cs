@@ -49,7 +49,7 @@ internal static class StudyTasksCommand
     }
 
     /// <summary>Needs for the table: more than three of one stage as "train/* (9)" (the JSON lists them all).</summary>
-    private static string Summary(IReadOnlyList<string> needs) =>
+    internal static string Summary(IReadOnlyList<string> needs) =>
         string.Join(", ", needs.GroupBy(n => n.Split('/')[0]).SelectMany(g => g.Count() <= 3 ? g.ToArray() : [$"{g.Key}/* ({g.Count()})"]));
 
     internal static IReadOnlyList<Row> Rows(StudyPlan plan, string stage)

@@ -39,6 +39,9 @@ public sealed record Profile
         {
             var json = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
             if (json is not JsonObject settings) throw new InvalidDataException($"{path}: a profile is a JSON object");
+            // How a cluster runs the study's jobs is not a setting of the study: no task reads it, so it stays out of
+            // every fingerprint and every report (SlurmResources reads it from the file).
+            settings.Remove(ClusterResources);
             foreach (var o in overrides) o.ApplyTo(settings);
             profile = settings.Deserialize<Profile>(new JsonSerializerOptions { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow });
         }
@@ -54,6 +57,9 @@ public sealed record Profile
         return profile;
     }
 
+    /// <summary>The profile file's section of Slurm resources per kind of task (<c>repro study submit --slurm</c>).</summary>
+    public const string ClusterResources = "slurm";
+
     /// <summary>The profile of that name in experiments/profiles under the repository root.</summary>
     public static Profile Named(string repoRoot, string name, IReadOnlyList<ProfileOverride>? overrides = null) =>
         Load(Path.Combine(repoRoot, "experiments", "profiles", $"{name}.json"), overrides);
@@ -63,9 +69,13 @@ public sealed record Profile
     /// (relative to the repository root unless absolute): a throwaway profile need not live in the repository.
     /// </summary>
     public static Profile Find(string repoRoot, string nameOrPath, IReadOnlyList<ProfileOverride>? overrides = null) =>
+        Load(PathOf(repoRoot, nameOrPath), overrides);
+
+    /// <summary>The file a --profile argument names: experiments/profiles/NAME.json, or the .json path given (relative to the repository root unless absolute).</summary>
+    public static string PathOf(string repoRoot, string nameOrPath) =>
         IsPath(nameOrPath)
-            ? Load(Path.IsPathRooted(nameOrPath) ? nameOrPath : Path.Combine(repoRoot, nameOrPath), overrides)
-            : Named(repoRoot, nameOrPath, overrides);
+            ? Path.IsPathRooted(nameOrPath) ? nameOrPath : Path.Combine(repoRoot, nameOrPath)
+            : Path.Combine(repoRoot, "experiments", "profiles", $"{nameOrPath}.json");
 
     /// <summary>Whether a --profile argument names a file rather than a profile of experiments/profiles.</summary>
     public static bool IsPath(string nameOrPath) => nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase);

@@ -42,6 +42,7 @@ public sealed record StageCode(string Version, IReadOnlyList<string> Sources)
         "Experiments/Manifest.cs",
         "Experiments/Profile.cs",
         "Experiments/ProfileOverride.cs",
+        "Experiments/Slurm",
         "Experiments/Stage.cs",
         "Experiments/StageCode.cs",
         "Experiments/Study.cs",

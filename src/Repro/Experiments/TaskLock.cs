@@ -4,18 +4,28 @@ using System.Text.Json;
 
 namespace Repro.Experiments;
 
-/// <summary>Who holds a task's lock: the host, the process and its start time (a pid is reused; a pid with its start time is not), and since when.</summary>
-public sealed record LockHolder(string Host, int Pid, DateTime ProcessStarted, DateTime Since)
+/// <summary>
+/// Who holds a task's lock: the host, the process and its start time (a pid is reused; a pid with its start time is
+/// not), since when, and, in a Slurm job, which job and which start of it (a requeued job starts again under the same
+/// id, possibly on another node).
+/// </summary>
+public sealed record LockHolder(string Host, int Pid, DateTime ProcessStarted, DateTime Since, SlurmStart? Slurm = null)
 {
     public static LockHolder Current() =>
-        new(Environment.MachineName, Environment.ProcessId, StartTime(Process.GetCurrentProcess()), DateTime.UtcNow);
+        new(Environment.MachineName, Environment.ProcessId, StartTime(Process.GetCurrentProcess()), DateTime.UtcNow, SlurmStart.Current());
 
     /// <summary>
-    /// Whether the holder is known to be gone: only a process of this host can be looked at. One of another host is
-    /// presumed alive (its lock has to be removed by hand once that host is known to be down).
+    /// Whether the holder is known to be gone: a process of this host that no longer runs, or an earlier start of
+    /// the Slurm job this process runs in (Slurm ends a job's processes before it requeues the job, so the start
+    /// that held the lock is over, on whichever node it ran). Any other holder on another host cannot be looked at
+    /// and is presumed alive (its lock has to be removed by hand once that host is known to be down).
     /// </summary>
-    public bool IsDead()
+    public bool IsDead() => IsDead(SlurmStart.Current());
+
+    /// <summary><see cref="IsDead()"/> as seen from a process in the given start of a Slurm job (none: outside Slurm).</summary>
+    public bool IsDead(SlurmStart? current)
     {
+        if (Slurm is { } held && current is { } now && held.Job == now.Job && held.Restart < now.Restart) return true;
         if (Host != Environment.MachineName) return false;
         try
         {
@@ -30,6 +40,16 @@ public sealed record LockHolder(string Host, int Pid, DateTime ProcessStarted, D
         $"process {Pid} on {Host} (since {Since.ToLocalTime():yyyy-MM-dd HH:mm:ss})");
 
     private static DateTime StartTime(Process process) => process.StartTime.ToUniversalTime();
+}
+
+/// <summary>A start of a Slurm job: its id and how many times it was started before (SLURM_RESTART_COUNT, raised by each requeue).</summary>
+public sealed record SlurmStart(string Job, int Restart)
+{
+    /// <summary>The start this process runs in; null outside a Slurm job.</summary>
+    public static SlurmStart? Current() =>
+        Environment.GetEnvironmentVariable("SLURM_JOB_ID") is { Length: > 0 } job
+            ? new SlurmStart(job, int.TryParse(Environment.GetEnvironmentVariable("SLURM_RESTART_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            : null;
 }
 
 /// <summary>Another run holds the task's lock and the caller asked not to wait.</summary>
@@ -91,6 +111,17 @@ public sealed class TaskLock : IDisposable
             }
             Task.Delay(Poll, cancel).GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>
+    /// Removes a task's lock when its holder is known, by a caller that can see more than this host, to be gone (a
+    /// Slurm job squeue no longer lists as running); returns that holder, or null when there was no such lock.
+    /// </summary>
+    public static LockHolder? RemoveIf(StudyContext context, string taskId, Func<LockHolder, bool> gone)
+    {
+        var path = PathOf(context, taskId);
+        if (!File.Exists(path)) return null; // also when no task has run yet: no lock folder
+        return Read(path) is { } holder && gone(holder) && TryRemoveStale(path, holder) ? holder : null;
     }
 
     /// <summary>The holder a lock file names; null when there is none (or it vanished while being read).</summary>

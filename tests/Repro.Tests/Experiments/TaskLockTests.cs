@@ -122,6 +122,46 @@ public class TaskLockTests
     }
 
     [Test]
+    public void ALockOfAnEarlierStartOfThisSlurmJobIsStaleOnAnyHost()
+    {
+        using var other = Sleeper();
+        // A requeued job starts again under its id with SLURM_RESTART_COUNT raised, possibly on another node: the
+        // start that held the lock is over even when a process with its pid lives (on that node, or reused here).
+        var held = Holder(other) with { Host = "node-07", Slurm = new SlurmStart("4242", 0) };
+        Assert.That(held.IsDead(new SlurmStart("4242", 1)), Is.True, "an earlier start of this job");
+        Assert.That(held.IsDead(new SlurmStart("4242", 0)), Is.False, "the same start: another process of the job, alive");
+        Assert.That(held.IsDead(new SlurmStart("4243", 1)), Is.False, "another job: on another host, presumed alive");
+        Assert.That(held.IsDead(null), Is.False, "outside Slurm: on another host, presumed alive");
+        Assert.That((held with { Host = Environment.MachineName }).IsDead(new SlurmStart("4242", 0)), Is.False, "its process lives here");
+        other.Kill();
+    }
+
+    [Test]
+    public void ALockIsRemovedWhenACallerThatSeesMoreKnowsItsHolderGoneAndKeptOtherwise()
+    {
+        using var other = Sleeper();
+        var context = Plan().Context;
+        Assert.That(TaskLock.RemoveIf(context, "train", _ => true), Is.Null, "no lock, not even a lock folder: nothing has run");
+        Directory.CreateDirectory(Path.GetDirectoryName(LockPath)!);
+        var held = Holder(other) with { Host = "node-07", Slurm = new SlurmStart("4242", 0) };
+        File.WriteAllText(LockPath, JsonSerializer.Serialize(held));
+        Assert.That(TaskLock.RemoveIf(context, "train", h => h.Slurm?.Job == "999"), Is.Null);
+        Assert.That(File.Exists(LockPath), Is.True, "kept: its holder is not the one known gone");
+        Assert.That(TaskLock.RemoveIf(context, "train", h => h.Slurm?.Job == "4242"), Is.EqualTo(held));
+        Assert.That(File.Exists(LockPath), Is.False);
+        Assert.That(TaskLock.RemoveIf(context, "train", _ => true), Is.Null, "no lock");
+        other.Kill();
+    }
+
+    [Test]
+    public void ALockFileWrittenBeforeSlurmStartsWereRecordedStillReads()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LockPath)!);
+        File.WriteAllText(LockPath, """{"Host":"h","Pid":12,"ProcessStarted":"2026-12-07T01:00:00Z","Since":"2026-12-07T01:00:01Z"}""");
+        Assert.That(TaskLock.Read(LockPath), Is.EqualTo(new LockHolder("h", 12, new DateTime(2026, 12, 7, 1, 0, 0, DateTimeKind.Utc), new DateTime(2026, 12, 7, 1, 0, 1, DateTimeKind.Utc))));
+    }
+
+    [Test]
     public void AStudyRunWaitsForTheProcessThatHoldsItsTasksLockAndANoWaitRunRefuses()
     {
         // Two `repro study run` processes beside a holder of the data task's lock (this test process, holding it as a
