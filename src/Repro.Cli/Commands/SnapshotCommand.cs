@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Repro.Experiments.Claims;
+using Repro.Experiments.Stages;
 using Repro.Reporting.Snapshots;
 using Repro.Reporting.Snapshots.Calibration;
 using Spectre.Console;
@@ -46,21 +48,43 @@ internal static class SnapshotCommand
                 AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
                 return 2;
             }
+            var producedDir = parse.GetValue(produced) ?? Path.Combine("artifacts", p, "tables");
+            // The claims are judged as the Claims tests judge them: a verdict moving to or from inconclusive within the
+            // tolerances is what an interval touching the threshold means, not a difference.
+            var claims = results.FirstOrDefault(r => !r.IsMatch && r.Name == ReportStage.ClaimsTable && r.FileName.EndsWith(".csv", StringComparison.Ordinal));
+            var claimProblems = claims is null ? null : ClaimProblems(store, p, producedDir);
+            bool Passes(SnapshotResult r) => r.IsMatch || (ReferenceEquals(r, claims) && claimProblems is { Count: 0 });
+            if (claims is not null && claimProblems is { Count: 0 })
+                File.Delete(Path.Combine(store.ProfileDirectory(p), SnapshotFiles.ReceivedFile(ReportStage.ClaimsTable, ".csv")));
             var table = new Table().Border(TableBorder.Simple).AddColumn("Snapshot").AddColumn("Status");
-            foreach (var r in results) table.AddRow(Markup.Escape(r.FileName), r.IsMatch ? "[green]match[/]" : $"[red]{r.Status}[/]");
+            foreach (var r in results)
+                table.AddRow(Markup.Escape(r.FileName), r.IsMatch ? "[green]match[/]" : Passes(r) ? "[green]match (the claim rule: verdicts within their tolerances)[/]" : $"[red]{r.Status}[/]");
             AnsiConsole.Write(table);
-            foreach (var r in results.Where(r => !r.IsMatch))
+            foreach (var r in results.Where(r => !Passes(r)))
             {
                 Console.WriteLine();
-                Console.WriteLine(r.Describe());
+                Console.WriteLine(ReferenceEquals(r, claims) && claimProblems is { Count: > 0 } ? string.Join(Environment.NewLine, claimProblems) + Environment.NewLine + r.Describe() : r.Describe());
             }
-            var failed = results.Count(r => !r.IsMatch);
+            var failed = results.Count(r => !Passes(r));
             AnsiConsole.MarkupLine(failed == 0
                 ? $"[green]{results.Count} snapshot(s) match.[/]"
                 : $"[red]{failed} of {results.Count} snapshot(s) differ.[/]");
             return failed == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>What the claim rule (<see cref="ClaimRegression"/>) finds between the recorded claims and the run's; null when a file lacks.</summary>
+    private static IReadOnlyList<string>? ClaimProblems(SnapshotStore store, string profile, string producedDir)
+    {
+        var verified = Path.Combine(store.ProfileDirectory(profile), SnapshotFiles.VerifiedFile(ReportStage.ClaimsTable, ".csv"));
+        var obtained = Path.Combine(producedDir, ReportStage.ClaimsTable + ".csv");
+        if (!File.Exists(verified) || !File.Exists(obtained)) return null;
+        var recorded = RecordedClaim.ReadAll(verified);
+        var now = RecordedClaim.ReadAll(obtained);
+        if (!recorded.Keys.Order().SequenceEqual(now.Keys.Order())) return null; // claims added or dropped: the table's own differences say which
+        var tolerances = store.Tolerances(profile).For(ReportStage.ClaimsTable);
+        return now.Values.Select(c => ClaimRegression.Check(recorded[c.Id], c, tolerances)).OfType<string>().ToList();
     }
 
     private static Command CreateAccept()

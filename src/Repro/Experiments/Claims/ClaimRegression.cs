@@ -14,14 +14,18 @@ namespace Repro.Experiments.Claims;
 internal static class ClaimRegression
 {
     /// <summary>Null when the verdict agrees with the record; otherwise what changed.</summary>
-    public static string? Check(RecordedClaim recorded, Verdict now, TableTolerances tolerances)
+    public static string? Check(RecordedClaim recorded, Verdict now, TableTolerances tolerances) =>
+        Check(recorded, new RecordedClaim(now.Id, now.Decision, now.Margin.Value, now.Margin.Lower, now.Margin.Upper), tolerances);
+
+    /// <summary>The same judgement of a run's claims table row (<c>repro snapshot check</c> reads both as files).</summary>
+    public static string? Check(RecordedClaim recorded, RecordedClaim now, TableTolerances tolerances)
     {
         if (IsFlip(recorded.Decision, now.Decision))
-            return $"{now.Id} flipped from '{recorded.Decision.Text()}' to '{now.Decision.Text()}' (margin {Text(now.Margin.Value)} in [{Text(now.Margin.Lower)}, {Text(now.Margin.Upper)}])";
+            return $"{now.Id} flipped from '{recorded.Decision.Text()}' to '{now.Decision.Text()}' (margin {Text(now.Value)} in [{Text(now.Lower)}, {Text(now.Upper)}])";
         // A record without a value (an older file) constrains the verdict only; one without an interval, the value.
         foreach (var (column, obtained, expected) in new[]
                  {
-                     ("value", now.Margin.Value, recorded.Value), ("lower", now.Margin.Lower, recorded.Lower), ("upper", now.Margin.Upper, recorded.Upper),
+                     ("value", now.Value, recorded.Value), ("lower", now.Lower, recorded.Lower), ("upper", now.Upper, recorded.Upper),
                  })
         {
             var tolerance = tolerances.For(new Dictionary<string, string> { ["id"] = now.Id }, column);

@@ -46,9 +46,9 @@ public sealed record SlurmJobScript(StudyTask Task, string Kind, SlurmResources 
             text.Append($"#SBATCH {directive}\n");
         text.Append("set -uo pipefail\n");
         text.Append($"export REPRO_ARTIFACTS={Quote(command.ArtifactsRoot)}\n");
-        // The task itself runs on the threads a local run gives it (`--task`: one of one per core, so one thread on
-        // a CPU profile): the same float rounding, the same bytes. These keep the libraries beneath it within the
-        // job's CPUs.
+        // OMP_NUM_THREADS is the threads of a task (CpuJobs): the job's CPUs. A CPU profile's jobs get one CPU by
+        // default, the one thread a local run gives each task, so the sums round alike and the bytes are the same;
+        // more CPUs make a task faster and round as a local run under OMP_NUM_THREADS=N does.
         text.Append($"export OMP_NUM_THREADS={resources.Cpus} OPENBLAS_NUM_THREADS={resources.Cpus}\n");
         text.Append($"cd {Quote(command.RepoRoot)}\n");
         text.Append("echo \"[repro] $(date -u +%Y-%m-%dT%H:%M:%SZ) job ${SLURM_JOB_ID:-?} on $(hostname), start ${SLURM_RESTART_COUNT:-0}: task " + task.Id + "\"\n");
