@@ -16,7 +16,7 @@ namespace Repro.Reporting.Snapshots.Calibration;
 /// <c>non-numeric-differences.csv</c> (cells such as verdicts that differed between runs), <c>runs.csv</c> (each run's
 /// environment and how many cells it changed against the first), <c>statistical-summary.csv</c> (per row of seed
 /// means and column: each run's mean, the sds, the tolerance, and whether it is blind or above maxTolerance), and
-/// each run's tables as <c>RUN/TABLE.csv</c>. A partial calibration (some tables) replaces only its tables' records
+/// each run's tables as <c>RUN/TABLE.csv</c> (<c>.csv.gz</c> over 1 MiB). A partial calibration (some tables) replaces only its tables' records
 /// there and keeps the other tables' entries in tolerances.json verbatim.
 /// </summary>
 internal static class CalibrationWriter
