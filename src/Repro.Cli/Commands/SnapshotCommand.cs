@@ -53,13 +53,14 @@ internal static class SnapshotCommand
             // tolerances is what an interval touching the threshold means, not a difference.
             var claims = results.FirstOrDefault(r => !r.IsMatch && r.Name == ReportStage.ClaimsTable && r.FileName.EndsWith(".csv", StringComparison.Ordinal));
             var claimProblems = claims is null ? null : ClaimProblems(store, p, producedDir);
-            bool Passes(SnapshotResult r) => r.IsMatch || (ReferenceEquals(r, claims) && claimProblems is { Count: 0 });
+            bool Passes(SnapshotResult r) => r.Passes || (ReferenceEquals(r, claims) && claimProblems is { Count: 0 });
             if (claims is not null && claimProblems is { Count: 0 })
                 File.Delete(Path.Combine(store.ProfileDirectory(p), SnapshotFiles.ReceivedFile(ReportStage.ClaimsTable, ".csv")));
             var table = new Table().Border(TableBorder.Simple).AddColumn("Snapshot").AddColumn("Status");
             foreach (var r in results)
-                table.AddRow(Markup.Escape(r.FileName), r.IsMatch ? "[green]match[/]" : Passes(r) ? "[green]match (the claim rule: verdicts within their tolerances)[/]" : $"[red]{r.Status}[/]");
+                table.AddRow(Markup.Escape(r.FileName), r.IsMatch ? "[green]match[/]" : r.Status == SnapshotStatus.Pending ? "[yellow]pending: not recorded yet[/]" : Passes(r) ? "[green]match (the claim rule: verdicts within their tolerances)[/]" : $"[red]{r.Status}[/]");
             AnsiConsole.Write(table);
+            foreach (var r in results.Where(r => r.Status == SnapshotStatus.Pending)) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(r.Describe())}[/]");
             foreach (var r in results.Where(r => !Passes(r)))
             {
                 Console.WriteLine();
@@ -67,7 +68,7 @@ internal static class SnapshotCommand
             }
             var failed = results.Count(r => !Passes(r));
             AnsiConsole.MarkupLine(failed == 0
-                ? $"[green]{results.Count} snapshot(s) match.[/]"
+                ? $"[green]{results.Count} snapshot(s) pass{(results.Any(r => r.Status == SnapshotStatus.Pending) ? $" ({results.Count(r => r.Status == SnapshotStatus.Pending)} pending)" : "")}.[/]"
                 : $"[red]{failed} of {results.Count} snapshot(s) differ.[/]");
             return failed == 0 ? 0 : 1;
         });

@@ -126,6 +126,31 @@ public class SnapshotStoreTests
     }
 
     [Test]
+    public void A_table_declared_pending_passes_without_a_verified_file_and_says_why_but_is_compared_once_recorded()
+    {
+        WriteTolerances("""{ "table2": { "keys": ["model", "test_set"], "pending": "smoke's calibration runs predate the table." } }""");
+        var store = new SnapshotStore(_root);
+
+        var pending = store.Check("smoke", Map(0.43, 0.12));
+        Assert.That(pending.Status, Is.EqualTo(SnapshotStatus.Pending));
+        Assert.That((pending.Passes, pending.IsMatch), Is.EqualTo((true, false)));
+        Assert.That(pending.Describe(), Does.Contain("smoke's calibration runs predate the table.").And.Contain("table2.received.csv"));
+        Assert.That(File.Exists(Path.Combine(ProfileDir, "table2.received.csv")), Is.True, "written, to accept once recorded");
+
+        store.Accept("smoke", "table2");
+        Assert.That(store.Check("smoke", Map(0.43, 0.12)).Status, Is.EqualTo(SnapshotStatus.Match));
+        var moved = store.Check("smoke", Map(0.5, 0.12));
+        Assert.That((moved.Status, moved.Passes), Is.EqualTo((SnapshotStatus.Mismatch, false)), "a recorded table is compared, pending or not");
+    }
+
+    [Test]
+    public void Pending_must_say_why()
+    {
+        WriteTolerances("""{ "table2": { "keys": ["model"], "pending": "" } }""");
+        Assert.That(() => new SnapshotStore(_root).Tolerances("smoke"), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("pending"));
+    }
+
+    [Test]
     public void A_check_under_CI_still_writes_received_but_never_verified()
     {
         Environment.SetEnvironmentVariable("CI", "true");

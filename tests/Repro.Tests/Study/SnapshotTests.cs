@@ -17,13 +17,21 @@ public class SnapshotTests
                 .Select(p => Path.GetFileName(p).Replace(".verified", "")).Order(StringComparer.Ordinal)
             : [];
 
+    /// <summary>Tables the profile's tolerances.json declares as not recorded yet ("pending"), with why.</summary>
+    private static Dictionary<string, string> Pending() =>
+        new SnapshotStore(RepoPaths.Of("expected-results")).Tolerances(StudyRun.ProfileName).Declared
+            .Where(t => t.Tolerances.Pending is not null).ToDictionary(t => t.Name + ".csv", t => t.Tolerances.Pending!);
+
     [Test]
     public void EveryProducedTableHasAVerifiedSnapshot()
     {
         StudyRun.RequireArtifacts();
-        var produced = Directory.EnumerateFiles(StudyRun.TablesDir).Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        Assert.That(Tables(), Is.EquivalentTo(produced),
+        var pending = Pending();
+        var produced = Directory.EnumerateFiles(StudyRun.TablesDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        foreach (var (table, why) in pending.Where(p => produced.Contains(p.Key))) TestContext.Out.WriteLine($"{table}: not recorded yet ({why})");
+        Assert.That(Tables(), Is.EquivalentTo(produced.Where(t => !pending.ContainsKey(t!))),
             $"tables of '{StudyRun.ProfileName}' without a verified snapshot (or snapshots no longer produced); accept with: dotnet run --project src/Repro.Cli -- snapshot accept --profile {StudyRun.ProfileName}");
+        Assert.That(Tables().Where(pending.ContainsKey), Is.Empty, "a table declared pending in tolerances.json has a verified snapshot now: remove its \"pending\"");
     }
 
     private static IEnumerable<string> ResultTables() => Tables().Where(t => t != $"{Repro.Experiments.Stages.ReportStage.ClaimsTable}.csv");

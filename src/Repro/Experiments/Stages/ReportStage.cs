@@ -22,7 +22,7 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
 
     public override string Name => "report";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze", "plot"];
-    public override StageCode Code => new("report.9", ["Reporting/Tables", "Similarity/LayerSegments.cs", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/MapBlocksTable.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
+    public override StageCode Code => new("report.10", ["Reporting/Tables", "Similarity/LayerSegments.cs", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/MapBlocksTable.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
 
     // The report prints the whole profile (paths as written, with their ${VARS}) and what was overridden.
     public override object Settings(Profile profile) => new { Profile = profile, Overrides = profile.Overrides.Select(o => o.ToString()) };
@@ -48,6 +48,7 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
         var analyze = context.StageDir("analyze");
         // The stage outputs that are result tables, under the names snapshots know them by.
         File.Copy(Path.Combine(context.StageDir("evaluate"), EvaluateStage.MapTable), Path.Combine(tables, "table2-map.csv"));
+        File.Copy(Path.Combine(context.StageDir("evaluate"), EvaluateStage.ApPerClassTable), Path.Combine(tables, "table2-ap-per-class.csv"));
         File.Copy(Path.Combine(analyze, AnalyzeStage.MeansTable), Path.Combine(tables, "table5-cka-means.csv"));
         File.Copy(Path.Combine(analyze, AnalyzeStage.StatisticsTable), Path.Combine(tables, "tables3-4-activation-stats.csv"));
         File.Copy(Path.Combine(analyze, AnalyzeStage.PerLayerTable), Path.Combine(tables, "cka-per-layer.csv"));
@@ -90,6 +91,17 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
                         $"not measurable: {e.Message}", "", ""));
                 }
             }).ToList();
+    }
+
+    /// <summary>Each class's AP as the mean over seeds, a row per model and test set, from evaluate's ap-per-class.csv.</summary>
+    private static ResultTable ApPerClass(StudyContext context)
+    {
+        var rows = StudyResultsReader.Rows(Path.Combine(context.StageDir("evaluate"), EvaluateStage.ApPerClassTable)).ToList();
+        var classes = rows.Select(r => r["class"]).Distinct().ToList();
+        var table = new ResultTable("ap-per-class", [new("model"), new("test set"), .. classes.Select(c => new TableColumn(c, "F3"))]);
+        foreach (var g in rows.GroupBy(r => (Model: r["model"], TestSet: r["test_set"])))
+            table.AddRow([g.Key.Model, g.Key.TestSet, .. classes.Select(c => (object?)g.Where(r => r["class"] == c).Average(r => StudyResultsReader.Num(r["ap"])))]);
+        return table;
     }
 
     private static string Mark(Verdict v) => v.Decision switch
@@ -139,6 +151,10 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
         md.AppendLine(MarkdownTable.Render(map));
         md.AppendLine();
         md.AppendLine("![mAP](plot/map.svg)");
+        md.AppendLine();
+        md.AppendLine("AP per class, mean over seeds (a class no test image holds has none):");
+        md.AppendLine();
+        md.AppendLine(MarkdownTable.Render(ApPerClass(context)));
         md.AppendLine();
         md.AppendLine($"## Table 5: mean CKA ({p.Analysis.Sizes[0]}×{p.Analysis.Sizes[0]}, {p.Analysis.Images} real test images, 95% bootstrap intervals)");
         md.AppendLine();

@@ -21,6 +21,9 @@ internal static class SnapshotReport
             case SnapshotStatus.MissingVerified:
                 return $"Snapshot {label} has no verified file yet ({result.VerifiedPath}). Wrote {result.ReceivedPath}: "
                        + $"review it, then accept it with {accept} (refused under CI) and commit the .verified file.";
+            case SnapshotStatus.Pending:
+                return $"Snapshot {label} is not recorded for this profile yet, as its tolerances.json says: {result.PendingReason} Wrote {result.ReceivedPath}; "
+                       + $"once the profile's calibration runs produce the table, accept it with {accept}, calibrate, and remove \"pending\".";
             case SnapshotStatus.NotProduced:
                 return $"Snapshot {label}: {result.VerifiedPath} exists but this run produced no {label}. "
                        + "If the table was dropped on purpose, delete the verified file.";

@@ -53,7 +53,8 @@ internal sealed class SnapshotStore
         if (!File.Exists(verified))
         {
             AtomicFile.WriteAllText(received, produced);
-            return new SnapshotResult(profile, fileName, SnapshotStatus.MissingVerified, verified, received);
+            var pending = SnapshotFiles.TableExtensions.Contains(extension) ? Tolerances(profile).For(name).Pending : null;
+            return new SnapshotResult(profile, fileName, pending is null ? SnapshotStatus.MissingVerified : SnapshotStatus.Pending, verified, received) { PendingReason = pending };
         }
 
         var expected = File.ReadAllText(verified);

@@ -59,6 +59,13 @@ internal sealed record TableTolerances(IReadOnlyList<string> Keys, IReadOnlyDict
     /// </summary>
     public bool Statistical { get; init; }
 
+    /// <summary>
+    /// Why the profile has no verified copy of this table yet (a table added to the study after the profile was last
+    /// calibrated, whose runs are too long to make on the spot): the check then passes, says so, and writes the received
+    /// file to accept once the profile's calibration runs have it. Null: the table must have a verified file.
+    /// </summary>
+    public string? Pending { get; init; }
+
     /// <summary>Calibrated by the statistical rule: seed means, or rows as they are.</summary>
     public bool IsStatistical => Statistical || MeanOver.Count > 0;
 

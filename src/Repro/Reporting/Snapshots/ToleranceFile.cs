@@ -97,6 +97,7 @@ internal sealed class ToleranceFile
         var maxTolerance = new Dictionary<string, double>(StringComparer.Ordinal);
         var perRow = false;
         var statistical = false;
+        string? pending = null;
         foreach (var property in element.EnumerateObject())
         {
             switch (property.Name)
@@ -131,10 +132,14 @@ internal sealed class ToleranceFile
                 case "statistical":
                     statistical = ReadBool(property.Value, $"{where}: 'statistical'");
                     break;
+                case "pending":
+                    pending = property.Value.ValueKind == JsonValueKind.String && property.Value.GetString() is { Length: > 0 } why
+                        ? why : throw new InvalidDataException($"{where}: 'pending' must say why the table has no verified copy yet.");
+                    break;
                 case var name when name.StartsWith('$'):
                     break;
                 default:
-                    throw new InvalidDataException($"{where}: unknown property '{property.Name}' (expected 'keys', 'meanOver', 'statistical', 'perRow', 'columns', 'rows', 'default' or 'maxTolerance').");
+                    throw new InvalidDataException($"{where}: unknown property '{property.Name}' (expected 'keys', 'meanOver', 'statistical', 'perRow', 'columns', 'rows', 'default', 'maxTolerance' or 'pending').");
             }
         }
         var keyed = columns.Keys.Concat(maxTolerance.Keys).FirstOrDefault(keys.Contains);
@@ -143,7 +148,7 @@ internal sealed class ToleranceFile
         if (notKey is not null) throw new InvalidDataException($"{where}: 'meanOver' column '{notKey}' is not one of the keys ({string.Join(", ", keys)}); only key columns are averaged over.");
         if (perRow && (meanOver.Count > 0 || statistical))
             throw new InvalidDataException($"{where}: 'perRow' excludes 'meanOver' and 'statistical' (those are calibrated per row by the statistical rule already).");
-        var table = new TableTolerances(keys, columns, fallback) { MeanOver = meanOver, MaxTolerance = maxTolerance, PerRow = perRow, Statistical = statistical };
+        var table = new TableTolerances(keys, columns, fallback) { MeanOver = meanOver, MaxTolerance = maxTolerance, PerRow = perRow, Statistical = statistical, Pending = pending };
         return table with { Rows = rows.Select(r => ParseRow(r.Text, r.Columns, table.GroupKeys, where)).ToList() };
     }
 
