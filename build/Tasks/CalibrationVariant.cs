@@ -27,6 +27,15 @@ internal sealed record CalibrationVariant(string Name, IReadOnlyDictionary<strin
             "OpenBLAS's Haswell kernels (AVX2, FMA), as machines that pin OPENBLAS_CORETYPE=Haswell run"),
         new("openblas-sandybridge", new Dictionary<string, string?> { ["OPENBLAS_CORETYPE"] = "Sandybridge" },
             "OpenBLAS's Sandy Bridge kernels (AVX, no FMA): other float64 Gram products in the layer analysis"),
+        // Each variant is one draw of training, and the same draw on every machine of a kind: the five above, run on
+        // two AVX-512 EPYCs a day apart, gave the same bytes. Two perturbations at once are further draws, which is
+        // what the statistical tolerances are estimated from (docs/snapshots.md).
+        new("avx2-one-process", new Dictionary<string, string?> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2", ["REPRO_JOBS"] = "1" },
+            "oneDNN's AVX2 kernels and every sum in another order: a further draw of training"),
+        new("avx2-sandybridge", new Dictionary<string, string?> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2", ["OPENBLAS_CORETYPE"] = "Sandybridge" },
+            "oneDNN's AVX2 kernels and OpenBLAS's Sandy Bridge ones: a further draw of training"),
+        new("one-process-sandybridge", new Dictionary<string, string?> { ["REPRO_JOBS"] = "1", ["OPENBLAS_CORETYPE"] = "Sandybridge" },
+            "every sum in another order and OpenBLAS's Sandy Bridge kernels: a further draw of training"),
     ];
 
     /// <summary>As recorded in tolerances.json: the variables set, or that none are.</summary>

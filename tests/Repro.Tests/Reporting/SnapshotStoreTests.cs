@@ -43,6 +43,26 @@ public class SnapshotStoreTests
     private const string Table2Tolerances = """{ "table2": { "keys": ["model", "test_set"], "columns": { "mAP": { "absolute": 0.01 } } } }""";
 
     [Test]
+    public void Accepting_one_run_over_a_calibrated_mean_is_refused_and_leaves_every_verified_file_as_it_was()
+    {
+        // The calibration wrote the mean of its runs' seed means (reduced: no seed column) and tolerances made for it.
+        WriteTolerances("""{ "map": { "keys": ["model", "seed"], "meanOver": ["seed"], "columns": { "map": { "absolute": 0.05 } } }, "other": { "keys": ["a"] } }""");
+        var reference = "model,map,rows averaged\nA,0.55,2\n";
+        File.WriteAllText(Path.Combine(ProfileDir, "map.verified.csv"), reference);
+        File.WriteAllText(Path.Combine(ProfileDir, "other.verified.csv"), "a,b\n1,2\n");
+        var store = new SnapshotStore(_root);
+        Assert.That(store.Check("smoke", "map", ".csv", "model,seed,map\nA,0,0.56\nA,1,0.58\n").Status, Is.EqualTo(SnapshotStatus.Match), "mean 0.57, 0.02 from the reference");
+        Assert.That(store.Check("smoke", "map", ".csv", "model,seed,map\nA,0,0.60\nA,1,0.64\n").Status, Is.EqualTo(SnapshotStatus.Mismatch), "mean 0.62");
+        Assert.That(store.Check("smoke", "other", ".csv", "a,b\n1,3\n").Status, Is.EqualTo(SnapshotStatus.Mismatch));
+
+        var e = Assert.Throws<SnapshotAcceptRefusedException>(() => store.Accept("smoke"));
+        Assert.That(e!.Message, Does.Contain("map.verified.csv").And.Contain("mean of the profile's calibration runs").And.Contain("recalibrat"));
+        Assert.That(File.ReadAllText(Path.Combine(ProfileDir, "map.verified.csv")), Is.EqualTo(reference));
+        Assert.That(File.ReadAllText(Path.Combine(ProfileDir, "other.verified.csv")), Is.EqualTo("a,b\n1,2\n"), "nothing is accepted when one file is refused");
+        Assert.That(store.Accept("smoke", "other"), Has.Count.EqualTo(1), "a table with one run's values is accepted as before");
+    }
+
+    [Test]
     public void A_missing_verified_file_writes_the_received_file_and_fails_with_how_to_accept()
     {
         var store = new SnapshotStore(_root);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Repro.Reporting.Snapshots;
 using Repro.Reporting.Snapshots.Calibration;
+using Repro.Reporting.Tables;
 using Repro.Statistics;
 
 namespace Repro.Tests.Reporting;
@@ -65,7 +66,7 @@ public class StatisticalCalibrationTests
     private static RowSpread Row(ToleranceCalibration c, string model) => c.Tables.Single().RowSpreads.Single(r => r.Row.Values[0] == model);
 
     [Test]
-    public void Each_rows_tolerance_is_t_root2_times_its_sd_moderated_with_the_other_rows()
+    public void Each_rows_tolerance_is_t_times_its_sd_moderated_with_the_other_rows_against_the_mean_of_the_runs()
     {
         var c = Measure();
         var table = c.Tables.Single();
@@ -75,13 +76,14 @@ public class StatisticalCalibrationTests
 
         var a = Row(c, "A");
         Assert.That((a.RunMeansSd, a.Sd, a.Df, a.Quantile), Is.EqualTo((0.03, 0.0259021, 4.1893211, 7.5286714)).Within(1e-6));
-        Assert.That(a.Tolerance.Absolute, Is.EqualTo(0.28));          // 7.52867 · √2 · 0.0259021 = 0.275783 → 0.28
+        // The reference is the mean of the R = 3 runs: a new run's mean differs from it by σ√(1 + 1/3), not σ√2.
+        Assert.That(a.Tolerance.Absolute, Is.EqualTo(0.23));          // 7.52867 · √(4/3) · 0.0259021 = 0.225176 → 0.23
         var b = Row(c, "B");
         Assert.That((b.RunMeansSd, b.Sd), Is.EqualTo((0.0, 0.0155323)).Within(1e-6), "runs that happened to agree keep the prior's share");
-        Assert.That(b.Tolerance.Absolute, Is.EqualTo(0.17));          // 0.165375 → 0.17
-        Assert.That(Row(c, "C").Tolerance.Absolute, Is.EqualTo(0.18)); // 0.170742
-        Assert.That(Row(c, "D").Tolerance.Absolute, Is.EqualTo(0.26)); // 0.255407
-        Assert.That(Row(c, "E").Tolerance.Absolute, Is.EqualTo(0.35)); // 0.348075
+        Assert.That(b.Tolerance.Absolute, Is.EqualTo(0.14));          // 0.135028 → 0.14
+        Assert.That(Row(c, "C").Tolerance.Absolute, Is.EqualTo(0.14)); // 0.139410
+        Assert.That(Row(c, "D").Tolerance.Absolute, Is.EqualTo(0.21)); // 0.208539
+        Assert.That(Row(c, "E").Tolerance.Absolute, Is.EqualTo(0.29)); // 0.284202
         var f = Row(c, "F");
         Assert.That((f.Deterministic, f.Tolerance.Absolute), Is.EqualTo((true, 1e-6)), "every run gave the same values: the floor");
         Assert.That(b.ValueRange, Is.EqualTo(0.85 - 0.24).Within(1e-9)); // means 0.24 … 0.85
@@ -105,9 +107,9 @@ public class StatisticalCalibrationTests
     {
         var c = Measure(""", "maxTolerance": { "map": 0.2 }""");
         Assert.That(c.CannotFail.Select(r => (r.Row.Row.Values[0], r.Row.Problem)),
-            Is.EquivalentTo(new[] { ("A", "above maxTolerance"), ("D", "above maxTolerance"), ("E", "above maxTolerance") }));   // 0.28, 0.26, 0.35 > 0.2
+            Is.EquivalentTo(new[] { ("A", "above maxTolerance"), ("D", "above maxTolerance"), ("E", "above maxTolerance") }));   // 0.23, 0.21, 0.29 > 0.2
         Assert.That(Measure(rows: 2).CannotFail.Select(r => (r.Row.Row.Values[0], r.Row.Problem)),
-            Is.EquivalentTo(new[] { ("A", "blind"), ("B", "blind") }), "two rows, no prior, t on 2 degrees of freedom: 0.42 and 2.1 reach the means' range 0.28");
+            Is.EquivalentTo(new[] { ("A", "blind"), ("B", "blind") }), "two rows, no prior, t on 2 degrees of freedom: 0.35 and 1.7 reach the means' range 0.28");
 
         var dir = Path.Combine(_root, "ci");
         var e = Assert.Throws<CalibrationRefusedException>(() => CalibrationWriter.Write(dir, c, ToleranceFile.Empty("tolerances.json"), "calibrate"));
@@ -119,7 +121,7 @@ public class StatisticalCalibrationTests
         Assert.That(rows["model=A"]!["map"]!["$above_max"], Is.Not.Null);
         Assert.That(rows["model=A"]!["map"]!["$blind"], Is.Null);
         Assert.That(rows["model=B"]!["map"]!["$above_max"], Is.Null);
-        Assert.That(rows["model=A"]!["map"]!["absolute"]!.GetValue<double>(), Is.EqualTo(0.28));
+        Assert.That(rows["model=A"]!["map"]!["absolute"]!.GetValue<double>(), Is.EqualTo(0.23));
         Assert.That(rows["model=F"]!["map"]!["$exact"], Is.Not.Null);
     }
 
@@ -131,10 +133,42 @@ public class StatisticalCalibrationTests
         CalibrationWriter.Write(dir, c, ToleranceFile.Empty("tolerances.json"), "calibrate");
         var written = ToleranceFile.LoadOrEmpty(Path.Combine(dir, SnapshotStore.ToleranceFileName)).For("map");
         Assert.That(written.MeanOver, Is.EqualTo(new[] { "seed" }));
-        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "A" }, "map").Absolute, Is.EqualTo(0.28));
-        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "B" }, "map").Absolute, Is.EqualTo(0.17));
+        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "A" }, "map").Absolute, Is.EqualTo(0.23));
+        Assert.That(written.For(new Dictionary<string, string> { ["model"] = "B" }, "map").Absolute, Is.EqualTo(0.14));
         Assert.That(written.For(new Dictionary<string, string> { ["model"] = "F" }, "map").Absolute, Is.EqualTo(1e-6));
-        Assert.That(VerifiedSnapshotCheck.Compare(dir, c).Select(v => v.HasVerified), Is.All.False);
+        Assert.That(VerifiedSnapshotCheck.Compare(dir, c).Select(v => v.IsMatch), Is.All.True, "each run against the mean of the runs");
+    }
+
+    [Test]
+    public void The_calibration_writes_the_mean_of_its_runs_group_means_as_the_verified_reference()
+    {
+        var c = Measure();
+        var dir = Path.Combine(_root, "ci");
+        CalibrationWriter.Write(dir, c, ToleranceFile.Empty("tolerances.json"), "calibrate");
+        var reference = CsvTable.ReadFile(Path.Combine(dir, "map.verified.csv"));
+        Assert.That(reference.Header, Is.EqualTo(new[] { "model", "map", GroupMeans.CountColumn }), "reduced: no seed column, the rows averaged");
+        var means = reference.Rows.ToDictionary(r => r.Cells[0], r => double.Parse(r.Cells[1], System.Globalization.CultureInfo.InvariantCulture));
+        // A: run means 0.52, 0.58, 0.55; C: 0.71, 0.72, 0.72; F: 0.85 in every run.
+        Assert.That((means["A"], means["C"], means["F"]), Is.EqualTo((0.55, 0.7166667, 0.85)).Within(1e-7));
+        Assert.That(reference.Rows.Select(r => r.Cells[2]), Is.All.EqualTo("2"));
+
+        // A run whose A mean moved by more than its tolerance (0.23) from 0.55 fails; by less, it passes.
+        var store = new SnapshotStore(_root);
+        var within = Tables[0].Replace("A,0,0.50\nA,1,0.54", "A,0,0.73\nA,1,0.79");   // mean 0.76: 0.21 from the reference
+        Assert.That(store.Check("ci", "map", ".csv", within).Status, Is.EqualTo(SnapshotStatus.Match));
+        var beyond = Tables[0].Replace("A,0,0.50\nA,1,0.54", "A,0,0.77\nA,1,0.81");   // mean 0.79: 0.24
+        Assert.That(store.Check("ci", "map", ".csv", beyond).Status, Is.EqualTo(SnapshotStatus.Mismatch));
+    }
+
+    [Test]
+    public void Two_runs_with_the_same_table_are_one_draw_of_training_and_refused()
+    {
+        var runs = Runs();
+        File.Copy(Path.Combine(runs[0].TablesDir, "map.csv"), Path.Combine(runs[2].TablesDir, "map.csv"), overwrite: true);
+        var e = Assert.Throws<InvalidDataException>(() => ToleranceCalibration.Measure(runs,
+            ToleranceFile.Parse("""{ "map": { "keys": ["model", "seed"], "meanOver": ["seed"] } }""", "tolerances.json"),
+            ToleranceRule.Default, StatisticalRule.Default, null, "test machine", new DateOnly(2026, 12, 3)));
+        Assert.That(e!.Message, Does.Contain("'run0'").And.Contain("'run2'").And.Contain("one draw"));
     }
 
     [Test]

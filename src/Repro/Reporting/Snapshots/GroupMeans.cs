@@ -60,6 +60,12 @@ internal static class GroupMeans
     public static CsvText Reduce(CsvText table, TableTolerances tolerances)
     {
         if (tolerances.MeanOver.Count == 0) return table;
+        if (IsReduced(table, tolerances))
+        {
+            foreach (var key in tolerances.GroupKeys)
+                if (!table.Header.Contains(key)) throw new InvalidDataException($"{table.Source}: key column '{key}' (of the group means) is not in the header ({string.Join(", ", table.Header)}).");
+            return table;
+        }
         var groupKeys = tolerances.GroupKeys;
         var others = table.Header.Where(c => !tolerances.Keys.Contains(c)).ToList();
         var positions = others.Select(c => Position(table, c)).ToArray();
@@ -84,6 +90,14 @@ internal static class GroupMeans
         }
         return new CsvText($"{table.Source} (mean over {string.Join(", ", tolerances.MeanOver)})", [.. groupKeys, .. others, CountColumn], rows);
     }
+
+    /// <summary>
+    /// True for a table already in the reduced form: none of the averaged columns, and <see cref="CountColumn"/>. A
+    /// calibration writes the verified reference of a statistical table so, as the mean of its runs' group means
+    /// (<see cref="Calibration.ReferenceTable"/>): there is no seed row to write for a mean over runs.
+    /// </summary>
+    public static bool IsReduced(CsvText table, TableTolerances tolerances) =>
+        tolerances.MeanOver.Count > 0 && table.Header.Contains(CountColumn) && tolerances.MeanOver.All(c => !table.Header.Contains(c));
 
     public static string Describe(IReadOnlyList<string> columns, IReadOnlyList<string> values) => string.Join(", ", columns.Zip(values, (c, v) => $"{c}={v}"));
 

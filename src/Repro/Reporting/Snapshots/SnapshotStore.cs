@@ -137,6 +137,8 @@ internal sealed class SnapshotStore
         if (name is not null && received.Count == 0)
             throw new FileNotFoundException($"Nothing to accept for snapshot '{name}': no {name}{SnapshotFiles.Received}.* in {directory}. Run the check first; it writes the received file when the output differs.");
 
+        // Checked before anything is written: a refused accept leaves every verified file as it was.
+        foreach (var path in received) RefuseOverCalibratedReference(profile, path);
         var accepted = new List<string>();
         foreach (var path in received)
         {
@@ -146,6 +148,26 @@ internal sealed class SnapshotStore
             accepted.Add(verified);
         }
         return accepted;
+    }
+
+    /// <summary>
+    /// A verified table that is the mean of calibration runs (<see cref="GroupMeans.IsReduced"/>) has tolerances made
+    /// for that mean (t·√(1 + 1/R)·s̃): one run's table in its place would make them too narrow by up to √2 / √(1 + 1/R).
+    /// A change of what training produces is recorded by recalibrating, which writes a new mean.
+    /// </summary>
+    private void RefuseOverCalibratedReference(string profile, string receivedPath)
+    {
+        var extension = Path.GetExtension(receivedPath);
+        if (!SnapshotFiles.TableExtensions.Contains(extension)) return;
+        var name = SnapshotFiles.NameOf(Path.GetFileName(receivedPath));
+        var verified = VerifiedPath(profile, name, extension);
+        if (!File.Exists(verified)) return;
+        var tolerances = Tolerances(profile).For(name);
+        if (!GroupMeans.IsReduced(CsvTable.Parse(File.ReadAllText(verified), verified), tolerances)) return;
+        throw new SnapshotAcceptRefusedException(
+            $"Refusing to accept {Path.GetFileName(receivedPath)}: {verified} is the mean of the profile's calibration runs, and its tolerances were made for "
+            + $"that mean, not for one run. Record a change of what training produces by recalibrating (./build.sh --target Calibrate --profile {profile}, "
+            + "or `repro snapshot calibrate --kept …` with the runs in calibration/; docs/snapshots.md), which writes the new mean and its tolerances.");
     }
 
     private string PathOf(string profile, string name, string extension, Func<string, string, string> file)

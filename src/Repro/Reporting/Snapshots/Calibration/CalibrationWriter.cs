@@ -61,6 +61,9 @@ internal static class CalibrationWriter
         // Coverage compares the runs' claims: only a calibration that measured the claims vouches for its runs' claims.
         if (measured.Contains("claims") && RerunCoverage.Measure(calibration.Runs) is { } coverage)
             CsvTable.Write(Path.Combine(folder, RerunCoverageFile), coverage.Table());
+        // A table compared as seed means is checked against the mean of the runs, which its tolerances were made for.
+        foreach (var table in calibration.Tables.Where(t => t.Reference is not null))
+            CsvTable.Write(Path.Combine(profileDir, SnapshotFiles.VerifiedFile(table.Name, ".csv")), table.Reference!.Header, table.Reference.Rows.Select(r => r.Cells));
         AtomicFile.WriteAllText(Path.Combine(profileDir, SnapshotStore.ToleranceFileName),
             ToleranceJson(calibration, previous, compressed, recalibrateCommand).ToJsonString(Indented) + "\n");
     }
@@ -155,7 +158,7 @@ internal static class CalibrationWriter
         var entry = new JsonObject
         {
             ["$comment"] = string.Create(CultureInfo.InvariantCulture,
-                $"compared {(table.Declared.MeanOver.Count > 0 ? $"as means over {string.Join(", ", table.Declared.MeanOver)}" : "row by row")}; each row's tolerance is t·√2·s̃ (false-alarm rate {rule.FalseAlarm:G6} over m = {table.Checks} checked cells); per column, the prior the rows' sds were moderated with and the quantile: {Priors(table)}"),
+                $"compared {(table.Declared.MeanOver.Count > 0 ? $"as means over {string.Join(", ", table.Declared.MeanOver)}" : "row by row")}; each row's tolerance is {(table.Reference is null ? "t·√2·s̃ against the recorded run" : $"t·√(1 + 1/{table.ReferenceRuns})·s̃ against the verified reference, the mean of the {table.ReferenceRuns} runs")} (false-alarm rate {rule.FalseAlarm:G6} over m = {table.Checks} checked cells); per column, the prior the rows' sds were moderated with and the quantile: {Priors(table)}"),
             ["$false_alarm"] = rule.FalseAlarm,
             ["keys"] = Names(table.Declared.Keys),
         };
@@ -185,7 +188,8 @@ internal static class CalibrationWriter
             return o;
         }
         o["$sd"] = r.Sd;
-        o["$df"] = r.Df;
+        // A prior whose rows agree exactly (Smyth: d₀ = ∞) makes the sd known: JSON has no infinity, so it is written as text.
+        o["$df"] = double.IsFinite(r.Df) ? r.Df : "infinite (the rows of the column agree: the sd is the prior's)";
         o["$runs"] = $"sd {Short(r.RunMeansSd)} of {r.RunMeans.Count} runs' means ({Short(r.RunMeans.Min())} to {Short(r.RunMeans.Max())}), moderated to {Short(r.Sd)} on {Short(r.Df)} degrees of freedom";
         o["$values"] = $"sd of all {r.RunMeans.Count * r.ValuesPerRun} values / √{r.ValuesPerRun} = {Short(r.ValuesSd)} (for the record)";
         if (r.IsBlind) o["$blind"] = $"the tolerance reaches the range of the column's means over the whole table ({Short(r.ValueRange)}): its check cannot fail";

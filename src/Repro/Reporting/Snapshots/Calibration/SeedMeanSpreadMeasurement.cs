@@ -14,6 +14,7 @@ internal static class SeedMeanSpreadMeasurement
 {
     public static TableSpread Measure(string name, IReadOnlyList<CalibrationRun> runs, IReadOnlyList<CsvText> tables, TableTolerances declared, StatisticalRule rule)
     {
+        RefuseRepeatedRuns(name, runs, tables);
         var keys = declared.GroupKeys;
         var grouped = tables.Select(t => GroupMeans.Groups(t, declared).ToDictionary(g => Text(g.Key), StringComparer.Ordinal)).ToList();
         var reduced = tables.Select(t => GroupMeans.Reduce(t, declared)).ToList(); // text differing within a group is an error here
@@ -47,6 +48,9 @@ internal static class SeedMeanSpreadMeasurement
         var rows = new List<RowSpread>();
         var priors = new Dictionary<string, VariancePrior>();
         var df = runs.Count - 1;
+        // A table averaged over seeds is checked against the mean of these runs (written as its verified reference);
+        // the claims, one value a row, against one recorded run.
+        int? referenceRuns = declared.MeanOver.Count > 0 ? runs.Count : null;
         foreach (var column in numeric)
         {
             var groups = order.Where(g => values.ContainsKey((g, column))).ToList();
@@ -72,7 +76,7 @@ internal static class SeedMeanSpreadMeasurement
                 // Without a prior (fewer than three rows vary) a row whose runs happened to agree would get a tolerance of
                 // nothing: the seeds' spread within the runs (too small, they share a backbone, but not nothing) bounds it.
                 var sd = prior.Df == 0 ? Math.Max(runMeansSd, valuesSd) : Math.Sqrt(prior.Moderate(Square(runMeansSd), df));
-                rows.Add(new RowSpread(key, column, runMeans, runValues[0].Count, runMeansSd, valuesSd, sd, rule.For(sd, quantile), range, max)
+                rows.Add(new RowSpread(key, column, runMeans, runValues[0].Count, runMeansSd, valuesSd, sd, rule.For(sd, quantile, referenceRuns), range, max)
                     { Df = total, Quantile = quantile });
             }
         }
@@ -98,8 +102,30 @@ internal static class SeedMeanSpreadMeasurement
             RowSpreads = rows,
             Checks = checks,
             Priors = priors,
+            Reference = referenceRuns is null ? null : ReferenceTable.Of(name, keys.Count, reduced),
+            ReferenceRuns = referenceRuns,
         };
     }
+
+    /// <summary>
+    /// Two runs whose table is the same to the last digit while another run's differs are one draw of training, not
+    /// two: the same build on two machines of one kind (an AVX-512 EPYC reproduces another's bytes), or one run's
+    /// folder taken twice. Counted twice, it would shrink the sd and inflate the degrees of freedom, and the tolerance
+    /// with them. A table the same in every run does not depend on training and is not refused.
+    /// </summary>
+    private static void RefuseRepeatedRuns(string name, IReadOnlyList<CalibrationRun> runs, IReadOnlyList<CsvText> tables)
+    {
+        var contents = tables.Select(Content).ToList();
+        if (contents.Distinct(StringComparer.Ordinal).Count() == 1) return;
+        for (var i = 0; i < runs.Count; i++)
+        for (var j = i + 1; j < runs.Count; j++)
+            if (string.Equals(contents[i], contents[j], StringComparison.Ordinal))
+                throw new InvalidDataException($"table '{name}': runs '{runs[i].Name}' and '{runs[j].Name}' gave the same table to the last digit while other runs differ: "
+                                               + "they are one draw of training, not two (the same run, or the same build on the same kind of machine); calibrate with one of them");
+    }
+
+    private static string Content(CsvText table) =>
+        string.Join('\u001e', table.Rows.Select(r => string.Join('\u001f', r.Cells)).Prepend(string.Join('\u001f', table.Header)));
 
     /// <summary>Every run gave exactly the same values: the cell does not depend on training.</summary>
     private static bool SameInEveryRun(IReadOnlyList<IReadOnlyList<double>> runs) => runs.Skip(1).All(r => r.SequenceEqual(runs[0]));

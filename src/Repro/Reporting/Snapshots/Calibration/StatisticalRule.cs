@@ -10,8 +10,9 @@ namespace Repro.Reporting.Snapshots.Calibration;
 /// fresh run would fail. Instead each row's seed mean is a random variable whose variance the runs' means estimate,
 /// on R − 1 degrees of freedom for R runs. Few runs make that estimate rough, so it is moderated with the other rows
 /// of its column (<see cref="VariancePrior"/>): s̃² = (d₀s₀² + (R − 1)s²)/(d₀ + R − 1). An obtained mean and the
-/// verified one then differ by about s̃√2 · T with T a t variable on d₀ + R − 1 degrees of freedom, and the tolerance
-/// t·√2·s̃ is exceeded by chance with probability <see cref="FalseAlarm"/> split over the table's m checked cells
+/// verified reference, the mean of the R runs' means, then differ by about s̃√(1 + 1/R) · T with T a t variable on
+/// d₀ + R − 1 degrees of freedom (s̃√2 · T against one run's values, as for the claims), and the tolerance
+/// t·√(1 + 1/R)·s̃ is exceeded by chance with probability <see cref="FalseAlarm"/> split over the table's m checked cells
 /// (Bonferroni: t the two-sided 1 − α/m quantile), so the whole table false-alarms at most α. A cell every run gave
 /// exactly the same values in (a count, a claim true by construction) does not depend on training: it gets the floor.
 /// A column with fewer than three varying rows has no prior; there s̃ = max(s, sd of all values / √(values per run)).
@@ -39,11 +40,20 @@ internal sealed record StatisticalRule(double FalseAlarm, double Floor)
             : StudentT.TwoSidedQuantile(1 - FalseAlarm / checks, (int)Math.Floor(df));
     }
 
-    public Tolerance For(double sd, double quantile)
+    /// <summary>
+    /// t·√(1 + 1/R)·s̃ against a reference that is the mean of <paramref name="referenceRuns"/> runs (a new run's mean
+    /// and the reference differ by σ√(1 + 1/R)), or t·√2·s̃ against one run's values (null: the claims, whose
+    /// recorded verdicts are one run's).
+    /// </summary>
+    public Tolerance For(double sd, double quantile, int? referenceRuns = null)
     {
         if (!double.IsFinite(sd) || sd < 0) throw new ArgumentOutOfRangeException(nameof(sd), sd, "a standard deviation is a finite number ≥ 0");
-        return new Tolerance(Absolute: ToleranceRule.RoundUp(Math.Max(quantile * Math.Sqrt(2) * sd, Floor)));
+        if (referenceRuns is < 1) throw new ArgumentOutOfRangeException(nameof(referenceRuns), referenceRuns, "a reference is the mean of at least one run");
+        return new Tolerance(Absolute: ToleranceRule.RoundUp(Math.Max(quantile * ReferenceFactor(referenceRuns) * sd, Floor)));
     }
+
+    /// <summary>√(1 + 1/R) for a reference that is the mean of R runs, √2 for one run's values.</summary>
+    public static double ReferenceFactor(int? referenceRuns) => referenceRuns is int r ? Math.Sqrt(1 + 1.0 / r) : Math.Sqrt(2);
 
     /// <summary>The floor, for a cell every run gave exactly the same values in.</summary>
     public Tolerance Deterministic => new(Absolute: ToleranceRule.RoundUp(Floor));
@@ -67,7 +77,7 @@ internal sealed record StatisticalRule(double FalseAlarm, double Floor)
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"t·√2·s̃ per row of seed means: s̃² = (d₀s₀² + (R − 1)s²)/(d₀ + R − 1) with s the sd of the R runs' means and d₀, s₀² a scaled inverse χ² prior estimated from the column's rows (Smyth 2004), t the two-sided 1 − α/m quantile of Student's t on d₀ + R − 1 degrees of freedom with the false-alarm rate α = {FalseAlarm:G6} per table split over its m checked cells (Bonferroni); a cell every run gave exactly the same values in gets the floor; a column with fewer than three varying rows has no prior, and there s̃ = max(s, sd of all values / √(values per run)); at least {Floor:G6}, rounded up to two significant digits");
+        $"t·√(1 + 1/R)·s̃ per row of seed means, against a verified reference that is the mean of the R runs' group means (written by the calibration; √2 in place of √(1 + 1/R) for a table compared row by row with one recorded run, the claims): s̃² = (d₀s₀² + (R − 1)s²)/(d₀ + R − 1) with s the sd of the R runs' means and d₀, s₀² a scaled inverse χ² prior estimated from the column's rows (Smyth 2004), t the two-sided 1 − α/m quantile of Student's t on d₀ + R − 1 degrees of freedom with the false-alarm rate α = {FalseAlarm:G6} per table split over its m checked cells (Bonferroni); a cell every run gave exactly the same values in gets the floor; a column with fewer than three varying rows has no prior, and there s̃ = max(s, sd of all values / √(values per run)); at least {Floor:G6}, rounded up to two significant digits");
 
     private static double SampleSd(IReadOnlyList<double> x)
     {

@@ -1,3 +1,5 @@
+using Repro.Reporting.Tables;
+
 namespace Repro.Reporting.Snapshots.Calibration;
 
 /// <summary>
@@ -23,4 +25,10 @@ internal sealed record TableSpread(
     public IReadOnlyDictionary<string, Repro.Statistics.VariancePrior> Priors { get; init; } = new Dictionary<string, Repro.Statistics.VariancePrior>();
 
     public bool IsSeedMeans => Declared.IsStatistical;
+
+    /// <summary>For a table compared as seed means: the mean of the runs' group means, its verified reference (<see cref="ReferenceTable"/>).</summary>
+    public CsvText? Reference { get; init; }
+
+    /// <summary>How many runs <see cref="Reference"/> is the mean of (null without one).</summary>
+    public int? ReferenceRuns { get; init; }
 }
