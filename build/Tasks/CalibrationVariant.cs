@@ -34,6 +34,8 @@ internal sealed record CalibrationVariant(string Name, IReadOnlyDictionary<strin
             "oneDNN's AVX2 kernels and every sum in another order: a further draw of training"),
         new("avx2-sandybridge", new Dictionary<string, string?> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2", ["OPENBLAS_CORETYPE"] = "Sandybridge" },
             "oneDNN's AVX2 kernels and OpenBLAS's Sandy Bridge ones: a further draw of training"),
+        new("avx2-haswell", new Dictionary<string, string?> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2", ["OPENBLAS_CORETYPE"] = "Haswell" },
+            "oneDNN's AVX2 kernels and OpenBLAS's Haswell ones: a further draw of training"),
         new("one-process-sandybridge", new Dictionary<string, string?> { ["REPRO_JOBS"] = "1", ["OPENBLAS_CORETYPE"] = "Sandybridge" },
             "every sum in another order and OpenBLAS's Sandy Bridge kernels: a further draw of training"),
     ];
