@@ -11,7 +11,7 @@ namespace Repro.Build.Tasks;
 /// name enters the code version of the tasks it changes (its stage's, or only its model's: `repro mutants` says which),
 /// so exactly the mutated tasks and what reads them rerun. Prints which checks
 /// caught each mutant, with the first line of each failure, and writes artifacts/mutants/results.csv.
-/// --mutants a,b runs some; --studies golden runs the golden checks only.
+/// --mutants a,b runs some; --studies golden runs the golden checks only; --fresh copies every mutant's root anew.
 /// </summary>
 [DependsOn(typeof(BuildSolutionTask))]
 internal sealed class MutantsTask : BuildTask
@@ -26,6 +26,7 @@ internal sealed class MutantsTask : BuildTask
         var profile = context.Arguments.Get("profile", "ci");
         var studies = context.Arguments.Get("studies", "") is { Length: > 0 } s ? s.Split(',', StringSplitOptions.TrimEntries) : [Golden, profile];
         var mutants = List(context);
+        var fresh = context.Arguments.Get("fresh", "false") is not ("false" or "0");
         if (context.Arguments.Get("mutants", "") is { Length: > 0 } chosen)
         {
             var names = chosen.Split(',', StringSplitOptions.TrimEntries);
@@ -47,7 +48,7 @@ internal sealed class MutantsTask : BuildTask
             {
                 var studyName = ProfileFile.Read(context, study).Name;
                 var root = Path.Combine(context.Artifacts, "mutants", name, studyName);
-                SeedFrom(context, Path.Combine(context.Artifacts, studyName), Path.Combine(root, studyName));
+                SeedFrom(context, Path.Combine(context.Artifacts, studyName), Path.Combine(root, studyName), fresh);
                 context.Info($"{name} ({bug}) against {studyName}");
                 var run = new IsolatedStudy($"mutant-{name}", study, root, new Dictionary<string, string?> { ["REPRO_MUTANT"] = name }, []);
                 run.BringUpToDate(context);
@@ -79,10 +80,15 @@ internal sealed class MutantsTask : BuildTask
             .Select(l => l.Split('\t')).Where(f => f.Length == 3).Select(f => (f[0], f[1], f[2])).ToList();
     }
 
-    /// <summary>A fresh copy of the study's artifacts (the mutant's root is rebuilt on every run: nothing stale survives).</summary>
-    private static void SeedFrom(BuildContext context, string from, string to)
+    /// <summary>
+    /// A mutant's root starts as a copy of the study's artifacts. An existing root is kept (unless --fresh): its tasks
+    /// carry the mutant in their fingerprints, so what is up to date is reused and what changed reruns, and after a
+    /// recalibration the target only judges the mutants' tables again (minutes, not the half hour of their training).
+    /// </summary>
+    private static void SeedFrom(BuildContext context, string from, string to, bool fresh)
     {
         if (!Directory.Exists(from)) throw new BuildFailedException($"{from} is missing: the study must run before its mutants");
+        if (Directory.Exists(to) && !fresh) return;
         if (Directory.Exists(to)) Directory.Delete(to, recursive: true);
         Directory.CreateDirectory(Path.GetDirectoryName(to)!);
         context.Run("cp", ["-a", "--reflink=auto", from, to]);
