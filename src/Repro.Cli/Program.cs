@@ -13,6 +13,7 @@ foreach (var command in new[]
              SnapshotCommand.Create(),
              CkaCommand.Create(),
              MutantsCommand.Create(),
+             SelfTestCommand.Create(),
          })
 {
     root.Subcommands.Add(command);

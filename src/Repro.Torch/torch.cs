@@ -195,7 +195,8 @@ public static unsafe class torch
         ThrowIfError();
     }
 
-    /// <summary>Asks libtorch for deterministic algorithms (cuDNN); CPU kernels already are.</summary>
+    /// <summary>Asks libtorch for deterministic algorithms (cuDNN) and for float32 without TF32 on a GPU; CPU kernels
+    /// already are both.</summary>
     public static void use_deterministic_algorithms(bool on = true)
     {
         rt_set_deterministic(on ? 1 : 0);

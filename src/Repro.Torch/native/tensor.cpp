@@ -111,8 +111,12 @@ EXPORT int32_t rt_cuda_device_count() { CATCH_RETURN(int32_t, 0, static_cast<int
 EXPORT void rt_cuda_synchronize(int32_t device) {
     CATCH(if (torch::cuda::is_available()) torch::cuda::synchronize(device);)
 }
-// Deterministic algorithms (cuDNN and friends); on the CPU libtorch is already deterministic.
+// Deterministic algorithms (cuDNN and friends) and float32 computed as float32: cuDNN's convolutions default to TF32
+// (a 10-bit mantissa) on Ampere and later GPUs, a thousand times float32's rounding. On the CPU libtorch is already
+// deterministic and TF32 does not exist.
 EXPORT void rt_set_deterministic(int32_t on) {
     CATCH(at::globalContext().setDeterministicAlgorithms(on != 0, /*warn_only=*/true);
-          at::globalContext().setBenchmarkCuDNN(false);)
+          at::globalContext().setBenchmarkCuDNN(false);
+          at::globalContext().setAllowTF32CuDNN(on == 0);
+          at::globalContext().setAllowTF32CuBLAS(on == 0);)
 }
