@@ -2,14 +2,17 @@
 # Entry point: make sure the native prerequisites are present, then hand over to the build program.
 #   ./build.sh --target Test            build everything and run the tests
 #   ./build.sh --target Reproduce       run the study (default profile: smoke)
-# LIBTORCH_DIR=/path/to/libtorch (an unpacked official distribution, CPU or CUDA) overrides Debian's libtorch.
+# LIBTORCH_DIR=/path/to/libtorch (an unpacked official distribution, CPU or CUDA, or a PyTorch install's torch folder)
+# overrides Debian's libtorch.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 missing=()
 if [ -n "${LIBTORCH_DIR:-}" ]; then
-  [ -f "$LIBTORCH_DIR/share/cmake/Torch/TorchConfig.cmake" ] || {
-    echo "LIBTORCH_DIR=$LIBTORCH_DIR does not look like an unpacked libtorch (no share/cmake/Torch/TorchConfig.cmake)." >&2
+  # A PyTorch install's torch folder is a libtorch too, and CMake finds Torch from the prefix PyTorch reports
+  # (python3 -c 'import torch; print(torch.utils.cmake_prefix_path)', i.e. torch/share/cmake) as well.
+  [ -f "$LIBTORCH_DIR/share/cmake/Torch/TorchConfig.cmake" ] || [ -f "$LIBTORCH_DIR/Torch/TorchConfig.cmake" ] || {
+    echo "LIBTORCH_DIR=$LIBTORCH_DIR does not look like a libtorch: neither an unpacked distribution or a PyTorch install's torch folder (share/cmake/Torch/TorchConfig.cmake) nor the CMake prefix PyTorch reports (Torch/TorchConfig.cmake)." >&2
     exit 1
   }
 else

@@ -1,6 +1,19 @@
 // Image codec and resizing through OpenCV (a libtorch companion on Debian). Images cross the boundary as
 // uint8 tensors in H x W x 3 RGB order; OpenCV's BGR stays inside this file.
 #include "shim.h"
+
+#ifndef REPRO_WITH_OPENCV
+// Built without OpenCV (REPRO_WITH_OPENCV=OFF): the entry points exist, so the binding loads, and each one fails
+// with this message.
+static at::Tensor no_opencv() {
+    TORCH_CHECK(false, "this shim was built without OpenCV (REPRO_WITH_OPENCV=OFF): it cannot decode, encode or resize images");
+    return at::Tensor();
+}
+#define NO_OPENCV CATCH_TENSOR(no_opencv())
+EXPORT Tensor rt_image_decode(const uint8_t*, int64_t) { NO_OPENCV }
+EXPORT Tensor rt_image_encode(Tensor, const char*, int32_t) { NO_OPENCV }
+EXPORT Tensor rt_image_resize(Tensor, int64_t, int64_t, int32_t) { NO_OPENCV }
+#else
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -53,3 +66,4 @@ EXPORT Tensor rt_image_resize(Tensor image, int64_t height, int64_t width, int32
         return at::from_blob(resized.data, {resized.rows, resized.cols, 3}, at::kByte).clone();
     })())
 }
+#endif  // REPRO_WITH_OPENCV
