@@ -7,13 +7,14 @@ namespace Repro.Build.Tasks;
 /// Writes artifacts/device-bundle/: what a machine with a GPU and PyTorch but no .NET needs to check this project
 /// there — the CLI published self-contained for linux-x64 (trimmed, invariant globalization), the shim's sources,
 /// the profiles and cfgs of a study, and one script (build/device-bundle/run.sh) that builds the shim against the
-/// local torch and runs selftest, bench and the ci study. Small enough to travel with the working tree to a machine
-/// that takes 64 MiB (at most <see cref="MaxBytes"/>). `--device cpu` proves it here: `--prove` runs the script
-/// with a CPU and the small bench.
+/// local torch and runs selftest, bench and the ci study. The CLI travels as app.tar.gz (15 MB instead of 37): the
+/// working tree travels too (43 MB of tracked files, the detector fixture and the calibration runs among them), and a
+/// device machine takes 64 MiB in all. `--prove` runs the script here with a CPU and the small bench.
 /// </summary>
 internal sealed class DeviceBundleTask : BuildTask
 {
-    private const long MaxBytes = 40L << 20;
+    /// <summary>What a device machine takes with one command: the working tree and the bundle together.</summary>
+    private const long TravelBytes = 64L << 20;
 
     /// <summary>Files of a self-contained .NET app that a run never loads: debugger support, crash dumps, the
     /// alternative garbage collectors, the LTTng trace provider, symbols; and the shim built here, which the script
@@ -24,7 +25,7 @@ internal sealed class DeviceBundleTask : BuildTask
         "librepro_torch.so", "repro_torch_bench",
     ];
 
-    public override string Description => "a folder (≤ 40 MiB) that builds the shim against a local PyTorch and runs selftest, bench and the ci study on a GPU (--prove: run it here on the CPU)";
+    public override string Description => "a folder (with the working tree ≤ 64 MiB) that builds the shim against a local PyTorch and runs selftest, bench and the ci study on a GPU (--prove: run it here on the CPU)";
 
     public override void Run(BuildContext context)
     {
@@ -63,14 +64,30 @@ internal sealed class DeviceBundleTask : BuildTask
         File.Copy(Path.Combine(context.RepoRoot, "build", "device-bundle", "run.sh"), script);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
 
+        // The CLI as one archive, which run.sh unpacks: about 40 % of its size.
+        context.Run("tar", ["-czf", Path.Combine(bundle, "app.tar.gz"), "-C", bundle, "app"]);
+        Directory.Delete(app, recursive: true);
+
         var bytes = new DirectoryInfo(bundle).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-        context.Info(string.Create(CultureInfo.InvariantCulture, $"device bundle: {bundle}, {bytes / 1048576.0:F1} MiB in {Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories).Count()} files (limit {MaxBytes >> 20} MiB)"));
-        if (bytes > MaxBytes) throw new BuildFailedException($"the device bundle is {bytes >> 20} MiB, over its {MaxBytes >> 20} MiB: it would not travel with the working tree");
+        var tree = TrackedBytes(context);
+        context.Info(string.Create(CultureInfo.InvariantCulture,
+            $"device bundle: {bundle}, {bytes / 1048576.0:F1} MiB in {Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories).Count()} files; with the working tree's {tree / 1048576.0:F1} MiB, {(bytes + tree) / 1048576.0:F1} of the {TravelBytes >> 20} MiB a device machine takes"));
+        if (bytes + tree > TravelBytes)
+            throw new BuildFailedException($"the device bundle ({bytes >> 20} MiB) and the working tree ({tree >> 20} MiB) are over the {TravelBytes >> 20} MiB a device machine takes");
 
         if (context.Arguments.Has("prove"))
             context.Run("bash", [script, "--device", "cpu", "--bench-size", "small"]);
         else
             context.Info($"on a GPU machine (the folder beside the working tree): bash {Path.GetRelativePath(context.RepoRoot, script)} --device cuda");
+    }
+
+    /// <summary>The bytes of the files git tracks: what travels with any command to a device machine.</summary>
+    private static long TrackedBytes(BuildContext context)
+    {
+        var (exit, output) = context.Capture("git", ["-C", context.RepoRoot, "ls-files", "-z"]);
+        if (exit != 0) throw new BuildFailedException("git ls-files failed: the bundle's travel size needs the working tree's");
+        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => new FileInfo(Path.Combine(context.RepoRoot, f))).Where(f => f.Exists).Sum(f => f.Length);
     }
 
     private static void CopyFolder(string from, string to)

@@ -21,6 +21,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 start=$(date +%s)
+# The CLI travels as one archive (the working tree travels beside it, within 64 MiB).
+if [ ! -x "$here/app/Repro.Cli" ]; then tar -xzf "$here/app.tar.gz" -C "$here" || { echo "cannot unpack $here/app.tar.gz" >&2; exit 1; }; fi
 step() { echo; echo "== [+$(( $(date +%s) - start )) s] $*"; }
 results=()
 record() { results+=("$(printf '%-10s %-6s %s' "$1" "$2" "$3")"); echo "-- $1: $2 $3"; }
