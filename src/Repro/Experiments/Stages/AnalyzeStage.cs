@@ -39,7 +39,7 @@ public sealed class AnalyzeStage : Stage
 
     public override string Name => "analyze";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
-    public override StageCode Code => new("analyze.8", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Similarity", "Statistics", "Reporting/Tables", "Experiments/Stages/AnalyzeStage.cs"]);
+    public override StageCode Code => new("analyze.9", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Similarity", "Statistics", "Reporting/Tables", "Experiments/Stages/AnalyzeStage.cs"]);
 
     public static string TaskId(ModelRun run) => $"analyze/{run.Folder}";
 

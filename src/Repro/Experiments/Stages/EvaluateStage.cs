@@ -25,7 +25,7 @@ public sealed class EvaluateStage : Stage
 
     public override string Name => "evaluate";
     public override IReadOnlyList<string> DependsOn => ["data", "train"];
-    public override StageCode Code => new("evaluate.5", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Evaluation", "Reporting/Tables", "Experiments/Stages/EvaluateStage.cs"]);
+    public override StageCode Code => new("evaluate.6", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Evaluation", "Reporting/Tables", "Experiments/Stages/EvaluateStage.cs"]);
 
     private static readonly string[] TestSets = [DataStage.Real, DataStage.Synthetic];
 

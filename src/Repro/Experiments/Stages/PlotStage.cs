@@ -13,7 +13,7 @@ public sealed class PlotStage : SingleTaskStage
 {
     public override string Name => "plot";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze"];
-    public override StageCode Code => new("plot.7", ["Reporting/Plots", "Models/LayerRange.cs", "Similarity/LayerSegments.cs", "Reporting/Tables", "Experiments/Claims", "Experiments/Stages/PlotStage.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
+    public override StageCode Code => new("plot.8", ["Reporting/Plots", "Models/LayerRange.cs", "Similarity/LayerSegments.cs", "Reporting/Tables", "Experiments/Claims", "Experiments/Stages/PlotStage.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
 
     // The training curves are read from every training's metrics.
     public override IReadOnlyList<string> Needs(Profile profile) => [.. DependsOn, .. ModelRun.All(profile).Select(TrainStage.TaskId)];

@@ -22,7 +22,7 @@ public sealed class ReportStage(string repoRoot) : SingleTaskStage
 
     public override string Name => "report";
     public override IReadOnlyList<string> DependsOn => ["evaluate", "analyze", "plot"];
-    public override StageCode Code => new("report.11", ["Reporting/Tables", "Similarity/LayerSegments.cs", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/MapBlocksTable.cs", "Experiments/Stages/ClassApTable.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
+    public override StageCode Code => new("report.12", ["Reporting/Tables", "Similarity/LayerSegments.cs", "Reporting/Plots", "Experiments/Claims", "Statistics", "Experiments/ProtocolDepartures.cs", "Experiments/Stages/ReportStage.cs", "Experiments/Stages/MapBlocksTable.cs", "Experiments/Stages/ClassApTable.cs", "Experiments/Stages/StudyResultsReader.cs", "Experiments/Stages/StudyModels.cs"]);
 
     // The report prints the whole profile (paths as written, with their ${VARS}) and what was overridden.
     public override object Settings(Profile profile) => new { Profile = profile, Overrides = profile.Overrides.Select(o => o.ToString()) };

@@ -35,13 +35,13 @@ public static class StudyNetworks
 
     /// <summary>
     /// YOLOv3 initialised from the run's seed (Kaiming-uniform, the same head for every model of a seed), layers
-    /// 0–74 loaded from the backbone weights, and frozen for F-Synthetic.
+    /// 0–74 loaded from the seed's backbone weights, and frozen for F-Synthetic.
     /// </summary>
     public static DarknetNetwork Detector(StudyContext context, ModelRun run, Device device)
     {
         var network = DarknetNetwork.Build(DetectorCfg(context), run.Seed, device);
         if (context.Profile.Training.ObjectnessPrior is { } prior) ObjectnessPrior.Apply(network, prior);
-        DarknetWeights.Load(BackboneWeights(context), network, DarknetWeights.BackboneCutoff);
+        DarknetWeights.Load(BackboneWeights(context, run.Seed), network, DarknetWeights.BackboneCutoff);
         if (run.FreezeBackbone && !Mutants.Mutants.Is(Mutants.Mutants.BackboneTrainable))
             network.Freeze(Mutants.Mutants.Is(Mutants.Mutants.FreezeCutoff) ? new LayerRange(0, 71) : LayerRange.Backbone);
         return network;
@@ -75,11 +75,11 @@ public static class StudyNetworks
         return path;
     }
 
-    /// <summary>darknet53.conv.74 from the profile (paper), or the one the pretrain stage wrote.</summary>
-    public static string BackboneWeights(StudyContext context) =>
+    /// <summary>darknet53.conv.74 from the profile (paper), or the one the seed's pre-training wrote.</summary>
+    public static string BackboneWeights(StudyContext context, int seed) =>
         context.Profile.Model.BackboneWeights is { } given
             ? context.ResolvePath(given, "model.backboneWeights")
-            : Path.Combine(context.StageDir(PretrainStageName), "darknet53.conv.74");
+            : Path.Combine(context.TaskDir(PretrainStage.TaskId(context.Profile, seed)), PretrainStage.WeightsFile);
 
     public const string PretrainStageName = "pretrain";
 

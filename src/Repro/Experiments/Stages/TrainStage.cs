@@ -17,7 +17,7 @@ public sealed class TrainStage : Stage
 
     public override string Name => "train";
     public override IReadOnlyList<string> DependsOn => ["data", StudyNetworks.PretrainStageName];
-    public override StageCode Code => new("train.7", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Training", "Experiments/Stages/TrainStage.cs", "Experiments/Stages/GivenWeights.cs"]);
+    public override StageCode Code => new("train.8", [.. StageCode.DataPrimitives, .. StageCode.DatasetLoading, .. StageCode.Detectors, "Training", "Experiments/Stages/TrainStage.cs", "Experiments/Stages/GivenWeights.cs"]);
 
     public static string TaskId(ModelRun run) => $"train/{run.Folder}";
 
@@ -32,7 +32,7 @@ public sealed class TrainStage : Stage
             tasks.Add(new StageTask(Name, AnchorsTaskId, ["data"], new { profile.Model.InputSize, profile.Model.Anchors },
                 () => StudyNetworks.DetectorInputs(context, withBackbone: false), "cpu", FitAnchors));
         foreach (var run in ModelRun.All(profile))
-            tasks.Add(profile.Model.TrainedWeights is { } given ? GivenWeights.Task(context, run, given) : new StageTask(Name, TaskId(run), ["data", StudyNetworks.PretrainStageName, .. AnchorNeeds(profile)],
+            tasks.Add(profile.Model.TrainedWeights is { } given ? GivenWeights.Task(context, run, given) : new StageTask(Name, TaskId(run), ["data", PretrainStage.TaskId(profile, run.Seed), .. AnchorNeeds(profile)],
                 new
                 {
                     run.Model, run.Seed, profile.Model.Width, profile.Model.InputSize, profile.Model.Anchors,

@@ -148,7 +148,7 @@ public sealed class DarknetNetwork : Module, IDetector
     /// route, shortcut and upsample. Channels-last by default: oneDNN's convolutions and their backward run without
     /// reorders, batch norm and leaky ReLU run fused in training, and the eval conv wants it anyway (a smoke-size
     /// training step 1.09× faster than NCHW before the fusion, best of three alternated runs; PyTorch gains 1.15× the
-    /// same way). On a GPU the network runs NCHW, as it was validated there. The values do not depend on the layout
+    /// same way). On a GPU the network runs NCHW, libtorch's default there (channels-last was never measured on one). The values do not depend on the layout
     /// beyond float rounding; readers that need one (views, spans) ask for it. Set only to compare the two in tests.
     /// </summary>
     internal MemoryFormat CpuLayout { get; set; } = MemoryFormat.ChannelsLast;
