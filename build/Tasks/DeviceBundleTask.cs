@@ -71,7 +71,7 @@ internal sealed class DeviceBundleTask : BuildTask
         var bytes = new DirectoryInfo(bundle).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         var tree = TrackedBytes(context);
         context.Info(string.Create(CultureInfo.InvariantCulture,
-            $"device bundle: {bundle}, {bytes / 1048576.0:F1} MiB in {Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories).Count()} files; with the working tree's {tree / 1048576.0:F1} MiB, {(bytes + tree) / 1048576.0:F1} of the {TravelBytes >> 20} MiB a device machine takes"));
+            $"device bundle: {bundle}, {bytes / 1048576.0:F1} MiB in {Directory.EnumerateFiles(bundle, "*", SearchOption.AllDirectories).Count()} files; with the working tree's {tree / 1048576.0:F1} MiB (tracked and untracked, not ignored), {(bytes + tree) / 1048576.0:F1} of the {TravelBytes >> 20} MiB a device machine takes"));
         if (bytes + tree > TravelBytes)
             throw new BuildFailedException($"the device bundle ({bytes >> 20} MiB) and the working tree ({tree >> 20} MiB) are over the {TravelBytes >> 20} MiB a device machine takes");
 
@@ -81,10 +81,13 @@ internal sealed class DeviceBundleTask : BuildTask
             context.Info($"on a GPU machine (the folder beside the working tree): bash {Path.GetRelativePath(context.RepoRoot, script)} --device cuda");
     }
 
-    /// <summary>The bytes of the files git tracks: what travels with any command to a device machine.</summary>
+    /// <summary>
+    /// The bytes of the working tree that travel with any command to a device machine: the files git tracks and the
+    /// untracked ones it does not ignore (a stray dump in the tree counts against the 64 MiB too).
+    /// </summary>
     private static long TrackedBytes(BuildContext context)
     {
-        var (exit, output) = context.Capture("git", ["-C", context.RepoRoot, "ls-files", "-z"]);
+        var (exit, output) = context.Capture("git", ["-C", context.RepoRoot, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
         if (exit != 0) throw new BuildFailedException("git ls-files failed: the bundle's travel size needs the working tree's");
         return output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
             .Select(f => new FileInfo(Path.Combine(context.RepoRoot, f))).Where(f => f.Exists).Sum(f => f.Length);

@@ -39,7 +39,7 @@ internal static class DataInspection
         if (StudyNetworks.GivenBackbone(context) is { } weights)
             AnsiConsole.MarkupLine($"[bold]model.backboneWeights[/]: {Markup.Escape(weights)}: [green]matches[/] layers 0–74 of {Markup.Escape(context.Profile.Model.Cfg)} at width {context.Profile.Model.Width:0.###} ({new FileInfo(weights).Length:N0} bytes)");
         else
-            AnsiConsole.MarkupLine("[bold]model.backboneWeights[/]: none given; the pretrain stage makes the backbone");
+            AnsiConsole.MarkupLine("[bold]model.backboneWeights[/]: none given; the pretrain stage makes one backbone per seed");
         return 0;
     }
 

@@ -56,8 +56,6 @@ public sealed class StudyContext(Profile profile, string repoRoot, IStudyProgres
             var device = Torch.Device.Parse(Environment.GetEnvironmentVariable("REPRO_DEVICE") is { Length: > 0 } given ? given : Profile.Device);
             if (device.Type == DeviceType.CUDA && !torch.cuda.is_available())
                 throw new InvalidOperationException($"profile '{Profile.Name}' asks for {Profile.Device}, but CUDA is not available (build with LIBTORCH_DIR pointing at a CUDA libtorch)");
-            // On a GPU, as `repro selftest` checks it: deterministic kernels and float32 without TF32.
-            if (device.Type == DeviceType.CUDA) torch.use_deterministic_algorithms();
             return device;
         }
     }

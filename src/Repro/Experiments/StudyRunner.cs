@@ -91,6 +91,9 @@ public static class StudyRunner
         var inputs = plan.InputHashes(task);
         var fingerprint = StudyPlan.Fingerprint(task, key, inputs);
         TaskFolder.Prepare(dir, fingerprint, nested);
+        // On a GPU, as `repro selftest` checks it: deterministic kernels and float32 without TF32 (a process-wide
+        // switch, set before the first task that computes there).
+        if (task.Device == "cuda") Torch.torch.use_deterministic_algorithms();
         try { task.Run(context); }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {

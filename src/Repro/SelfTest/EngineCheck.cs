@@ -6,10 +6,10 @@ namespace Repro.SelfTest;
 /// <summary>How a part's difference is measured: the largest element's (single ops, where every element is a few
 /// roundings from its reference), or the whole vector's (a network, where an activation within rounding of a leaky
 /// ReLU's kink may take the other slope and move a few gradient elements by 90 %).</summary>
-public enum ErrorNorm { Max, Euclidean }
+internal enum ErrorNorm { Max, Euclidean }
 
 /// <summary>One named output of a check, flattened to doubles in row-major order.</summary>
-public sealed record CheckPart(string Name, double[] Values);
+internal sealed record CheckPart(string Name, double[] Values);
 
 /// <summary>
 /// One key computation of the engine, run twice from the same inputs: in float32 on the device under test, and in
@@ -18,10 +18,10 @@ public sealed record CheckPart(string Name, double[] Values);
 /// the check's error is the worst part's. The reference keeps libtorch's plain NCHW path, so it shares no kernel with the CPU's fast paths
 /// (oneDNN's eval conv, the fused batch norm, channels-last).
 /// </summary>
-public sealed record EngineCheck(string Name, string What, double Tolerance, Func<Device, ScalarType, IReadOnlyList<CheckPart>> Compute, ErrorNorm Norm = ErrorNorm.Max);
+internal sealed record EngineCheck(string Name, string What, double Tolerance, Func<Device, ScalarType, IReadOnlyList<CheckPart>> Compute, ErrorNorm Norm = ErrorNorm.Max);
 
 /// <summary>How one check came out: its error, the part it was worst in, and whether it is within tolerance.</summary>
-public sealed record EngineCheckResult(EngineCheck Check, string WorstPart, double Error, TimeSpan Elapsed)
+internal sealed record EngineCheckResult(EngineCheck Check, string WorstPart, double Error, TimeSpan Elapsed)
 {
     public bool Passed => double.IsFinite(Error) && Error <= Check.Tolerance;
 
@@ -29,7 +29,7 @@ public sealed record EngineCheckResult(EngineCheck Check, string WorstPart, doub
         $"{Check.Name}: {Error:0.00e+0} (tolerance {Check.Tolerance:0e+0}, worst in {WorstPart}) {(Passed ? "ok" : "FAILED")}");
 }
 
-public static class PartComparison
+internal static class PartComparison
 {
     /// <summary>max |x − x̂| / max |x̂| (or ‖x − x̂‖₂ / ‖x̂‖₂) over one part: 0 when both are all zeros, NaN when the lengths
     /// differ or a value is not finite.</summary>

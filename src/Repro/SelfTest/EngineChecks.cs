@@ -21,7 +21,7 @@ namespace Repro.SelfTest;
 /// off on a GPU (<see cref="torch.use_deterministic_algorithms"/>). A bug (a wrong index, a missing term, a stale
 /// buffer) moves a result by far more than any of them.
 /// </remarks>
-public static class EngineChecks
+internal static class EngineChecks
 {
     /// <summary>The width and input size of the network checks: the real topology, 107 layers, small enough for a CPU.</summary>
     public const double NetworkWidth = 0.25;

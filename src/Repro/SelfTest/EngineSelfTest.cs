@@ -7,7 +7,7 @@ namespace Repro.SelfTest;
 /// Runs the engine's checks on a device against the CPU in float64: what a user runs first on a new machine, and
 /// what a GPU runner runs before it trains anything.
 /// </summary>
-public static class EngineSelfTest
+internal static class EngineSelfTest
 {
     public static IReadOnlyList<EngineCheckResult> Run(Device device, IReadOnlyList<EngineCheck>? checks = null, Action<EngineCheckResult>? onResult = null)
     {

@@ -35,6 +35,6 @@ public class CiMatrixTests
         var first = json.RootElement.GetProperty("include")[0];
         Assert.That(first.GetProperty("task").GetString(), Is.EqualTo("train/U-Real-seed0"));
         Assert.That(first.GetProperty("name").GetString(), Is.EqualTo("train-U-Real-seed0"));
-        Assert.That(first.GetProperty("prepare").GetString(), Is.EqualTo("data pretrain train/anchors"));
+        Assert.That(first.GetProperty("prepare").GetString(), Is.EqualTo("data pretrain/seed0 train/anchors"), "a seed's training needs that seed's pre-training only");
     }
 }

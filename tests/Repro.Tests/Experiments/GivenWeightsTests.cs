@@ -23,7 +23,7 @@ public class GivenWeightsTests
         {
             "model.trainedWeights:U-Real-seed0/best.tensors", "model.trainedWeights:U-Real-seed0/metrics.csv", "model.trainedWeights:anchors",
         }));
-        Assert.That(plan.UpTo("report").Select(t => t.Id), Has.None.EqualTo("pretrain"), "nothing downstream of fixed weights reads the pre-training");
+        Assert.That(plan.UpTo("report").Select(t => t.Id), Has.None.StartsWith("pretrain"), "nothing downstream of fixed weights reads the pre-training");
     }
 
     [Test]

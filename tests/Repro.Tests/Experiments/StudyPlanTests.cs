@@ -1,4 +1,5 @@
 using Repro.Experiments;
+using Repro.Experiments.Stages;
 
 namespace Repro.Tests.Experiments;
 
@@ -35,12 +36,26 @@ public class StudyPlanTests
     {
         var ids = Plan(Ci).Tasks.Select(t => t.Id).ToList();
         Assert.That(ids, Is.SupersetOf(Ids("train").Concat(Ids("evaluate")).Concat(Ids("analyze"))));
-        Assert.That(ids, Is.SupersetOf(new[] { "data", "pretrain", "train/anchors", "evaluate", "analyze", "plot", "report" }));
+        Assert.That(ids, Is.SupersetOf(new[] { "data", "train/anchors", "evaluate", "analyze", "plot", "report" }));
+        Assert.That(ids.Where(id => id.StartsWith("pretrain")), Is.EqualTo(Ci.Seeds.Select(s => $"pretrain/seed{s}")), "one pre-training per seed");
         Assert.That(ids, Is.SupersetOf(Ci.Seeds.Select(s => $"analyze/untrained-seed{s + 1000}")), "one control network per seed");
         var order = ids.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         foreach (var task in Plan(Ci).Tasks)
             Assert.That(task.Needs.Select(n => order[n]), Is.All.LessThan(order[task.Id]), $"{task.Id} comes after what it needs");
         Assert.That(Plan(Ci).Task("evaluate/U-Real-seed1").Needs, Is.EqualTo(new[] { "data", "train/U-Real-seed1", "train/anchors" }));
+    }
+
+    [Test]
+    public void TheModelsOfASeedShareItsPretrainingAndNoOtherSeedsDoes()
+    {
+        var plan = Plan(Ci);
+        foreach (var seed in Ci.Seeds)
+            Assert.That(Ids("train", [seed]).Select(id => plan.Task(id).Needs.Single(n => n.StartsWith("pretrain"))), Is.All.EqualTo($"pretrain/seed{seed}"));
+        var settings = Ci.Seeds.Select(s => plan.Task($"pretrain/seed{s}").SettingsJson).ToList();
+        Assert.That(settings.Distinct().Count(), Is.EqualTo(Ci.Seeds.Length), "each seed's pre-training is its own task");
+        Assert.That(settings.Select(j => j.Replace($"\"Seed\":{Ci.Seeds[settings.IndexOf(j)]}", "")).Distinct().Count(), Is.EqualTo(1), "they differ only in the seed");
+        Assert.That(PretrainStage.TrainingSeed(Ci, 0), Is.EqualTo(Ci.Data.PretrainSet!.Seed), "seed 0 pre-trains as the one shared pre-training did");
+        Assert.That(Ci.Seeds.Select(s => PretrainStage.TrainingSeed(Ci, s)).Distinct().Count(), Is.EqualTo(Ci.Seeds.Length));
     }
 
     [Test]
@@ -67,7 +82,7 @@ public class StudyPlanTests
 
     [Test]
     public void APretrainingChangeTouchesOnlyThePretraining() =>
-        Assert.That(Touched(Ci, Ci with { Pretrain = Ci.Pretrain with { Epochs = 9 } }), Is.EqualTo(new[] { "pretrain", "report" }));
+        Assert.That(Touched(Ci, Ci with { Pretrain = Ci.Pretrain with { Epochs = 9 } }), Is.EqualTo(Ci.Seeds.Select(s => $"pretrain/seed{s}").Append("report")));
 
     [Test]
     public void AnotherSeedLeavesTheTrainingsOfTheOtherSeedsAlone()
@@ -75,7 +90,7 @@ public class StudyPlanTests
         var more = Ci with { Seeds = [.. Ci.Seeds, 7] };
         var (before, after) = (Plan(Ci), Plan(more));
         Assert.That(after.Tasks.Select(t => t.Id).Except(before.Tasks.Select(t => t.Id)),
-            Is.EquivalentTo(Ids("train", [7]).Concat(Ids("evaluate", [7])).Concat(Ids("analyze", [7])).Append("analyze/untrained-seed1007")));
+            Is.EquivalentTo(Ids("train", [7]).Append("pretrain/seed7").Concat(Ids("evaluate", [7])).Concat(Ids("analyze", [7])).Append("analyze/untrained-seed1007")));
         Assert.That(Touched(Ci, more), Is.EqualTo(new[] { "evaluate", "analyze", "plot", "report" }));
     }
 

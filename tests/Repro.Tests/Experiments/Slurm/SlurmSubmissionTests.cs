@@ -29,7 +29,7 @@ public class SlurmSubmissionTests
     public void ARerunSubmitsOnlyWhatIsNeitherUpToDateNorQueuedAndWaitsForTheQueuedJobs()
     {
         var plan = StudyPlanTests.Plan(Profile.Named(RepoPaths.Root, "ci"));
-        var done = new HashSet<string> { "data", "pretrain", "train/anchors", "train/U-Real-seed0" };
+        var done = new HashSet<string> { "data", "pretrain/seed0", "pretrain/seed2", "train/anchors", "train/U-Real-seed0" };
         var queued = new Dictionary<string, string> { ["train/U-Real-seed1"] = "41", ["evaluate/U-Real-seed0"] = "42" };
         var jobs = SlurmSubmission.Plan(plan.UpTo("report"), t => done.Contains(t.Id), queued);
         var ids = jobs.Select(j => j.Task.Id).ToList();
@@ -56,8 +56,8 @@ public class SlurmSubmissionTests
     public void TasksOutOfOrderAreAnErrorNamingTheTask()
     {
         var plan = StudyPlanTests.Plan(Profile.Named(RepoPaths.Root, "ci"));
-        var reversed = plan.UpTo("pretrain").Reverse().ToList();
+        var reversed = plan.UpTo("pretrain/seed0").Reverse().ToList();
         var e = Assert.Throws<InvalidOperationException>(() => SlurmSubmission.Plan(reversed, _ => false, NothingQueued));
-        Assert.That(e!.Message, Does.Contain("'pretrain' needs data"));
+        Assert.That(e!.Message, Does.Contain("'pretrain/seed0' needs data"));
     }
 }
