@@ -183,6 +183,11 @@ public sealed record PretrainSettings
     [JsonPropertyName("epochs")] public int Epochs { get; init; } = 10;
     [JsonPropertyName("batch")] public int Batch { get; init; } = 32;
     [JsonPropertyName("lr")] public double LearningRate { get; init; } = 1e-3;
+    /// <summary>
+    /// One pre-training per seed, shared by that seed's models (the default), or one for all seeds (false: how every
+    /// profile ran until 2026-12-08, and how smoke's recorded results were made).
+    /// </summary>
+    [JsonPropertyName("perSeed")] public bool PerSeed { get; init; } = true;
 }
 
 public sealed record TrainingSettings

@@ -59,6 +59,15 @@ public class StudyPlanTests
     }
 
     [Test]
+    public void OnePretrainingForAllSeedsWhenTheProfileAsks()
+    {
+        var shared = Plan(Ci with { Pretrain = Ci.Pretrain with { PerSeed = false } });
+        Assert.That(shared.Tasks.Select(t => t.Id).Where(id => id.StartsWith("pretrain")), Is.EqualTo(new[] { "pretrain" }));
+        Assert.That(Ids("train").Select(id => shared.Task(id).Needs.Single(n => n.StartsWith("pretrain"))), Is.All.EqualTo("pretrain"));
+        Assert.That(Profile.Named(RepoPaths.Root, "smoke").Pretrain.PerSeed, Is.False, "smoke's recorded results were made with one pre-training");
+    }
+
+    [Test]
     public void ALearningRateChangeTouchesEveryTrainingAndTheReportThatPrintsIt() =>
         Assert.That(Touched(Ci, Ci with { Training = Ci.Training with { LearningRate = 0.5e-3 } }), Is.EqualTo(Ids("train").Append("report")));
 

@@ -17,7 +17,7 @@ namespace Repro.Experiments.Stages;
 /// Like any classifier pre-training it warms up and then follows a cosine to the end, and mirrors half of every
 /// batch: a backbone that only half-learned its classes (11 % held-out accuracy at ci once) gives a frozen-backbone
 /// detector nothing to build on.
-/// One pre-training per seed (pretrain/seedS), shared by that seed's three detectors: a seed is a replicate of
+/// One pre-training per seed (pretrain/seedS; pretrain.perSeed, the default), shared by that seed's three detectors: a seed is a replicate of
 /// everything random after the data, the backbone included. With one pre-training for all seeds, F-Synthetic's
 /// seeds (whose backbone stays frozen) moved together — their mAPs correlated 0.86 within a run — so the seed mean
 /// of a study varied as much as one seed, and no number of seeds could narrow its tolerance (docs/snapshots.md).
@@ -29,11 +29,14 @@ public sealed class PretrainStage : Stage
 
     public override string Name => StudyNetworks.PretrainStageName;
     public override IReadOnlyList<string> DependsOn => ["data"];
-    public override StageCode Code => new("pretrain.7", [.. StageCode.DataPrimitives, "Data/Pretraining", "Data/Loading", "Models", "Training/LearningRateSchedule.cs", "Training/EpochTiming.cs", "Experiments/Stages/PretrainStage.cs"]);
+    public override StageCode Code => new("pretrain.8", [.. StageCode.DataPrimitives, "Data/Pretraining", "Data/Loading", "Models", "Training/LearningRateSchedule.cs", "Training/EpochTiming.cs", "Experiments/Stages/PretrainStage.cs"]);
 
-    /// <summary>The task that makes the backbone of a seed's detectors: pretrain/seedS, or pretrain when the profile gives one.</summary>
+    /// <summary>
+    /// The task that makes the backbone of a seed's detectors: pretrain/seedS, or pretrain when the profile gives the
+    /// backbone or asks for one pre-training for all seeds (pretrain.perSeed false).
+    /// </summary>
     public static string TaskId(Profile profile, int seed) =>
-        profile.Model.BackboneWeights is null ? $"{StudyNetworks.PretrainStageName}/seed{seed}" : StudyNetworks.PretrainStageName;
+        profile.Model.BackboneWeights is null && profile.Pretrain.PerSeed ? $"{StudyNetworks.PretrainStageName}/seed{seed}" : StudyNetworks.PretrainStageName;
 
     public override IReadOnlyList<StudyTask> Tasks(StudyContext context)
     {
@@ -41,15 +44,16 @@ public sealed class PretrainStage : Stage
         if (profile.Model.BackboneWeights is not null)
             return [new StageTask(Name, Name, ["data"], new { GivenBackbone = true }, () => [new("model.backboneWeights", StudyNetworks.GivenBackbone(context)!)], "cpu",
                 _ => context.Progress.Log($"using the given backbone {profile.Model.BackboneWeights}; no pre-training"))];
+        IReadOnlyList<ExternalInput> Cfg() => [new("model.classifierCfg", context.ResolvePath(profile.Model.ClassifierCfg, "model.classifierCfg"))];
+        if (!profile.Pretrain.PerSeed)
+            return [new StageTask(Name, Name, ["data"], new { profile.Pretrain, profile.Model.Width, profile.Data.PretrainSet }, Cfg, context.DeviceKind, c => Run(c, 0))];
         return profile.Seeds.Distinct().Select(seed => (StudyTask)new StageTask(Name, TaskId(profile, seed), ["data"],
-            new { profile.Pretrain, profile.Model.Width, profile.Data.PretrainSet, Seed = seed },
-            () => [new("model.classifierCfg", context.ResolvePath(profile.Model.ClassifierCfg, "model.classifierCfg"))],
-            context.DeviceKind, c => Run(c, seed))).ToList();
+            new { profile.Pretrain, profile.Model.Width, profile.Data.PretrainSet, Seed = seed }, Cfg, context.DeviceKind, c => Run(c, seed))).ToList();
     }
 
     /// <summary>
     /// The classifier's initialisation and batch order come from the pre-training set's seed and the study's seed:
-    /// seed 0 pre-trains exactly as the one shared pre-training did before there was one per seed.
+    /// seed 0 pre-trains exactly as the one shared pre-training does (pretrain.perSeed false).
     /// </summary>
     public static int TrainingSeed(Profile profile, int seed) => (profile.Data.PretrainSet?.Seed ?? 0) + 1000 * seed;
 
@@ -60,6 +64,7 @@ public sealed class PretrainStage : Stage
         var set = PretrainingSet.Read(Path.Combine(context.StageDir("data"), "pretrain"));
         var size = context.Profile.Data.PretrainSet?.Size ?? 32;
         var seed = TrainingSeed(context.Profile, studySeed);
+        var label = context.Profile.Pretrain.PerSeed ? $"pretrain seed {studySeed}" : "pretrain";
         var device = context.Device;
         var cfg = CfgParser.ParseFile(context.ResolvePath(context.Profile.Model.ClassifierCfg, "model.classifierCfg"))
             .With(new ModelOverrides(set.Classes.Count, context.Profile.Model.Width, size));
@@ -103,7 +108,7 @@ public sealed class PretrainStage : Stage
                 optimizer.step();
                 lossSum += value * idx.shape[0];
                 correct += logits.argmax(1).eq(y).sum().item();
-                context.Progress.Report($"pretrain seed {studySeed} epoch {epoch}/{settings.Epochs}", start / settings.Batch + 1, (perm.Length + settings.Batch - 1) / settings.Batch,
+                context.Progress.Report($"{label} epoch {epoch}/{settings.Epochs}", start / settings.Batch + 1, (perm.Length + settings.Batch - 1) / settings.Batch,
                     $"loss {lossSum / (start + idx.shape[0]):F3}");
             }
             var trainSeconds = clock.Elapsed.TotalSeconds;
@@ -111,7 +116,7 @@ public sealed class PretrainStage : Stage
             rows.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{epoch},{lossSum / perm.Length:F6},{correct / perm.Length:F4},{heldOutAccuracy:F4}"));
             timings.Add(new Training.EpochTiming(epoch, perm.Length / Math.Max(trainSeconds, 1e-9), clock.Elapsed.TotalSeconds));
-            context.Progress.Log($"pretrain seed {studySeed} epoch {epoch}: loss {lossSum / perm.Length:F4}, held-out accuracy {heldOutAccuracy:P1} ({set.Classes.Count} classes)");
+            context.Progress.Log($"{label} epoch {epoch}: loss {lossSum / perm.Length:F4}, held-out accuracy {heldOutAccuracy:P1} ({set.Classes.Count} classes)");
         }
         AtomicFile.WriteAllText(Path.Combine(dir, "metrics.csv"), string.Join("\n", rows) + "\n");
         Training.TimingsCsv.Write(Path.Combine(dir, Training.TimingsCsv.FileName), timings);
