@@ -185,7 +185,7 @@ public sealed record PretrainSettings
     [JsonPropertyName("lr")] public double LearningRate { get; init; } = 1e-3;
     /// <summary>
     /// One pre-training per seed, shared by that seed's models (the default), or one for all seeds (false: how every
-    /// profile ran until 2026-12-08, and how smoke's recorded results were made).
+    /// profile ran until 2026-12-07, and how smoke's recorded results were made).
     /// </summary>
     [JsonPropertyName("perSeed")] public bool PerSeed { get; init; } = true;
 }

@@ -17,11 +17,12 @@ namespace Repro.Experiments.Stages;
 /// Like any classifier pre-training it warms up and then follows a cosine to the end, and mirrors half of every
 /// batch: a backbone that only half-learned its classes (11 % held-out accuracy at ci once) gives a frozen-backbone
 /// detector nothing to build on.
-/// One pre-training per seed (pretrain/seedS; pretrain.perSeed, the default), shared by that seed's three detectors: a seed is a replicate of
-/// everything random after the data, the backbone included. With one pre-training for all seeds, F-Synthetic's
-/// seeds (whose backbone stays frozen) moved together — their mAPs correlated 0.86 within a run — so the seed mean
-/// of a study varied as much as one seed, and no number of seeds could narrow its tolerance (docs/snapshots.md).
-/// Within a seed the three models still start from the same backbone, as the paper's three start from ImageNet's.
+/// One pre-training per seed (pretrain/seedS; pretrain.perSeed, the default), shared by that seed's three detectors:
+/// a seed is a replicate of everything random after the data, the backbone included. With one pre-training for all
+/// seeds, F-Synthetic's seeds (whose backbone stays frozen) moved together — their mAPs correlated 0.86 within a run —
+/// so a study's seed mean varied almost as much as one seed, and no number of seeds could narrow its tolerance
+/// (docs/snapshots.md). Within a seed the three models still start from the same backbone, as the paper's three start
+/// from ImageNet's.
 /// </summary>
 public sealed class PretrainStage : Stage
 {
